@@ -1,0 +1,6 @@
+/* digest.c - placeholder. */
+#include "config.h"
+
+#include "digest.h"
+
+typedef int pkit_digest_placeholder;

@@ -1,0 +1,4 @@
+/* digest.h - placeholder. */
+#ifndef PKIT_DIGEST_H
+#define PKIT_DIGEST_H
+#endif

@@ -1,0 +1,4 @@
+/* key.h - placeholder. */
+#ifndef PKIT_KEY_H
+#define PKIT_KEY_H
+#endif

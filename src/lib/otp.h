@@ -1,0 +1,4 @@
+/* otp.h - placeholder. */
+#ifndef PKIT_OTP_H
+#define PKIT_OTP_H
+#endif

@@ -1,0 +1,4 @@
+/* sshkey.h - placeholder. */
+#ifndef PKIT_SSHKEY_H
+#define PKIT_SSHKEY_H
+#endif
