@@ -132,6 +132,11 @@ extern const struct cmd cmd_crypto_keypair;
 extern const struct cmd cmd_crypto_nacl;
 extern const struct cmd cmd_crypto_otp;
 extern const struct cmd cmd_crypto_rand;
+extern const struct cmd cmd_crypto_jwk;
+extern const struct cmd cmd_crypto_jwt;
+extern const struct cmd cmd_crypto_jws;
+extern const struct cmd cmd_crypto_jwe;
+extern const struct cmd cmd_certificate;
 
 /* Route argv (without the program name) to a verb and run it. */
 int cmd_dispatch(struct cmd_run *run, int argc, char **argv);

@@ -6,6 +6,10 @@
 static const struct cmd *const crypto_sub[] = {
 	&cmd_crypto_change_pass,
 	&cmd_crypto_hash,
+	&cmd_crypto_jwe,
+	&cmd_crypto_jwk,
+	&cmd_crypto_jws,
+	&cmd_crypto_jwt,
 	&cmd_crypto_kdf,
 	&cmd_crypto_key,
 	&cmd_crypto_keypair,

@@ -1,6 +1,186 @@
-/* codec.c - placeholder. */
+/* codec.c - hex and base64 through libsodium; base32 here (neither
+ * OpenSSL nor libsodium has it). */
 #include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "codec.h"
 
-typedef int pkit_codec_placeholder;
+int
+pkit_hex_encode(struct pkit_ctx *ctx, const unsigned char *in, size_t len,
+    char sep, char **out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i, n, j = 0;
+	char *s;
+
+	*out = NULL;
+	n = sep ? (len == 0 ? 1 : len * 3) : len * 2 + 1;
+	if (len > (SIZE_MAX - 1) / 3 || (s = malloc(n)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "hex");
+	for (i = 0; i < len; i++) {
+		if (sep && i > 0)
+			s[j++] = sep;
+		s[j++] = digits[in[i] >> 4];
+		s[j++] = digits[in[i] & 15];
+	}
+	s[j] = '\0';
+	*out = s;
+	return PKIT_OK;
+}
+
+int
+pkit_hex_decode(struct pkit_ctx *ctx, const char *in, size_t len,
+    unsigned char **out, size_t *outlen)
+{
+	unsigned char *b;
+	size_t n = 0;
+	const char *end;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len % 2 != 0)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "hex: odd length");
+	if ((b = malloc(len / 2 + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "hex");
+	if (sodium_hex2bin(b, len / 2 + 1, in, len, NULL, &n, &end) != 0 ||
+	    end != in + len) {
+		free(b);
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "hex: invalid character");
+	}
+	*out = b;
+	*outlen = n;
+	return PKIT_OK;
+}
+
+static int
+sodium_variant(enum pkit_b64 v)
+{
+	switch (v) {
+	case PKIT_B64_STD:	return sodium_base64_VARIANT_ORIGINAL;
+	case PKIT_B64_STD_RAW:	return sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+	case PKIT_B64_URL:	return sodium_base64_VARIANT_URLSAFE;
+	case PKIT_B64_URL_RAW:	return sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+	}
+	return sodium_base64_VARIANT_ORIGINAL;
+}
+
+int
+pkit_b64_encode(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const unsigned char *in, size_t len, char **out)
+{
+	int v = sodium_variant(variant);
+	size_t n;
+	char *s;
+
+	*out = NULL;
+	if (len > SIZE_MAX / 4 - 4)
+		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "base64");
+	n = sodium_base64_encoded_len(len, v);
+	if ((s = malloc(n)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
+	sodium_bin2base64(s, n, in, len, v);
+	*out = s;
+	return PKIT_OK;
+}
+
+int
+pkit_b64_decode(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const char *in, size_t len, unsigned char **out, size_t *outlen)
+{
+	int v = sodium_variant(variant);
+	const char *ignore = NULL, *end;
+	unsigned char *b;
+	size_t n = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (variant == PKIT_B64_STD || variant == PKIT_B64_STD_RAW)
+		ignore = "\r\n";
+	if ((b = malloc(len / 4 * 3 + 3)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
+	if (sodium_base642bin(b, len / 4 * 3 + 3, in, len, ignore, &n, &end,
+	    v) != 0 || end != in + len) {
+		free(b);
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "base64: invalid encoding");
+	}
+	*out = b;
+	*outlen = n;
+	return PKIT_OK;
+}
+
+static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+int
+pkit_b32_encode(struct pkit_ctx *ctx, const unsigned char *in, size_t len,
+    int pad, char **out)
+{
+	size_t i, j = 0, n = (len + 4) / 5 * 8 + 1;
+	unsigned buf = 0;
+	int bits = 0;
+	char *s;
+
+	*out = NULL;
+	if (len > SIZE_MAX / 2 || (s = malloc(n)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base32");
+	for (i = 0; i < len; i++) {
+		buf = (buf << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			s[j++] = b32[(buf >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		s[j++] = b32[(buf << (5 - bits)) & 31];
+	while (pad && j % 8 != 0)
+		s[j++] = '=';
+	s[j] = '\0';
+	*out = s;
+	return PKIT_OK;
+}
+
+int
+pkit_b32_decode(struct pkit_ctx *ctx, const char *in, size_t len,
+    unsigned char **out, size_t *outlen)
+{
+	unsigned char *b;
+	unsigned buf = 0;
+	size_t i, n = 0;
+	int bits = 0, padding = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((b = malloc(len * 5 / 8 + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base32");
+	for (i = 0; i < len; i++) {
+		int c = toupper((unsigned char)in[i]);
+		const char *p;
+
+		if (c == ' ')
+			continue;
+		if (c == '=') {
+			padding = 1;
+			continue;
+		}
+		if (padding || c == '\0' || (p = strchr(b32, c)) == NULL) {
+			free(b);
+			return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "base32: invalid character");
+		}
+		buf = (buf << 5) | (unsigned)(p - b32);
+		bits += 5;
+		if (bits >= 8) {
+			b[n++] = (unsigned char)(buf >> (bits - 8));
+			bits -= 8;
+		}
+		buf &= 0xff;
+	}
+	*out = b;
+	*outlen = n;
+	return PKIT_OK;
+}

@@ -1,0 +1,4 @@
+/* keyio.c - placeholder. */
+#include "config.h"
+
+#include "cmd.h"

@@ -1,0 +1,6 @@
+/* timeutil.c - placeholder. */
+#include "config.h"
+
+#include "timeutil.h"
+
+typedef int pkit_timeutil_placeholder;
