@@ -137,6 +137,19 @@ extern const struct cmd cmd_crypto_jwt;
 extern const struct cmd cmd_crypto_jws;
 extern const struct cmd cmd_crypto_jwe;
 extern const struct cmd cmd_certificate;
+extern const struct cmd cmd_certificate_create;
+extern const struct cmd cmd_certificate_sign;
+extern const struct cmd cmd_certificate_fingerprint;
+extern const struct cmd cmd_certificate_format;
+extern const struct cmd cmd_certificate_key;
+extern const struct cmd cmd_certificate_bundle;
+extern const struct cmd cmd_certificate_p12;
+extern const struct cmd cmd_certificate_needs_renewal;
+extern const struct cmd cmd_certificate_inspect;
+extern const struct cmd cmd_certificate_lint;
+extern const struct cmd cmd_certificate_verify;
+extern const struct cmd cmd_certificate_install;
+extern const struct cmd cmd_certificate_uninstall;
 
 /* Route argv (without the program name) to a verb and run it. */
 int cmd_dispatch(struct cmd_run *run, int argc, char **argv);
@@ -184,6 +197,29 @@ int cmd_password(struct cmd_run *run, const char *file, const char *prompt,
 /* Before writing path: when it exists and force is not set, ask on the
  * terminal; without one, fail naming --force.  Returns 0 to go on. */
 int cmd_may_overwrite(struct cmd_run *run, const char *path, int force);
+
+/* Keys on the command line (keyio.c). */
+struct evp_pkey_st;
+/* Read a private key file, asking for its password (from password_file
+ * or the terminal) when it is encrypted.  An unencrypted key readable by
+ * group or others is refused unless insecure. */
+int cmd_key_load_private(struct cmd_run *run, const char *path,
+    const char *password_file, int insecure, struct evp_pkey_st **out);
+/* Read a public key, certificate, CSR or unencrypted private key file. */
+int cmd_key_load_public(struct cmd_run *run, const char *path,
+    struct evp_pkey_st **out);
+/* The password that will encrypt a new private key: from password_file,
+ * or asked twice on the terminal.  With no_password (which needs
+ * insecure) *out is NULL and the key is written in the clear. */
+int cmd_new_password(struct cmd_run *run, const char *password_file,
+    int no_password, int insecure, const char *what, char **out);
+/* Write key as PKCS#8 PEM (encrypted when password is set), mode 0600,
+ * atomically; an existing file needs force or a yes at the prompt. */
+int cmd_key_write_private(struct cmd_run *run, struct evp_pkey_st *key,
+    const char *path, const char *password, int force);
+/* Write the public key as PEM to path ("-" for stdout). */
+int cmd_key_write_public(struct cmd_run *run, struct evp_pkey_st *key,
+    const char *path, int force);
 
 /* Generated documentation (docgen.c). */
 int cmd_gen_man(const char *dir);

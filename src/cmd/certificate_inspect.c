@@ -1,0 +1,9 @@
+/* certificate_inspect.c - placeholder until these verbs land. */
+#include "config.h"
+
+#include "cmd.h"
+
+const struct cmd cmd_certificate_inspect = {
+	"inspect", NULL, NULL, NULL, 0, 0, "not yet implemented", NULL, NULL,
+	NULL, CMD_HIDDEN
+};
