@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cjose/version.h>
-#include <curl/curl.h>
 #include <event2/event.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -20,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "cmd.h"
+#include "lib/curl_dl.h"
 
 static int cmd_help(struct cmd_run *, int, char **);
 static int cmd_version(struct cmd_run *, int, char **);
@@ -113,6 +113,7 @@ lookup(int argc, char **argv, char *path, size_t size, int *consumed,
     int report)
 {
 	const struct cmd *node = &cmd_root, *next;
+	size_t len;
 	int i;
 
 	path[0] = '\0';
@@ -133,9 +134,9 @@ lookup(int argc, char **argv, char *path, size_t size, int *consumed,
 			*consumed = i;
 			return NULL;
 		}
-		if (*path != '\0')
-			strncat(path, " ", size - strlen(path) - 1);
-		strncat(path, next->name, size - strlen(path) - 1);
+		len = strlen(path);
+		snprintf(path + len, size - len, "%s%s", len > 0 ? " " : "",
+		    next->name);
 		node = next;
 	}
 	*consumed = i;
@@ -165,7 +166,7 @@ cmd_version(struct cmd_run *run, int argc, char **argv)
 {
 	char **args;
 	int nargs, r;
-	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	const struct pkit_curl *curl = NULL;
 
 	if ((r = cmd_parse(run, argc, argv, NULL, &args, &nargs)) != CMD_CONTINUE)
 		return r;
@@ -173,7 +174,10 @@ cmd_version(struct cmd_run *run, int argc, char **argv)
 	printf("OpenSSL %s\n", OpenSSL_version(OPENSSL_FULL_VERSION_STRING));
 	printf("cjose %s\n", cjose_version());
 	printf("jansson %s\n", jansson_version_str());
-	printf("libcurl %s\n", cv->version);
+	if (pkit_curl_load(run->ctx, &curl) == 0)
+		printf("libcurl %s\n", curl->version_info(CURLVERSION_NOW)->version);
+	else
+		printf("libcurl (not loadable: %s)\n", run->ctx->errbuf);
 	printf("libsodium %s\n", sodium_version_string());
 	printf("libevent %s\n", event_get_version());
 	printf("SQLite %s\n", sqlite3_libversion());
