@@ -242,6 +242,59 @@ store(struct cmd_run *run, const struct cmd_opt *o, const char *arg, void *dst)
 	return cmd_error("internal error: bad option type");
 }
 
+static const struct cmd_opt *
+find_long(const struct cmd_opt *opts, const char *name, size_t n)
+{
+	const struct cmd_opt *o;
+
+	for (o = opts; o != NULL && o->type != OPT_END; o++)
+		if ((strlen(o->name) == n && strncmp(o->name, name, n) == 0) ||
+		    (o->alias != NULL && strlen(o->alias) == n &&
+		    strncmp(o->alias, name, n) == 0))
+			return o;
+	return NULL;
+}
+
+/* getopt_long accepts any unambiguous prefix of a long option, so that
+ * adding an option can change what an old command line means (the
+ * iproute2 lesson).  Only exact names are accepted. */
+static int
+check_exact(struct cmd_run *run, int argc, char **argv)
+{
+	const struct cmd_opt *o;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *name;
+		size_t n;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		name = a + 2;
+		n = strcspn(name, "=");
+		if (n == 4 && strncmp(name, "help", 4) == 0)
+			continue;
+		if ((o = find_long(run->cmd->opts, name, n)) == NULL) {
+			char word[64];
+			const char *s;
+
+			snprintf(word, sizeof(word), "%.*s", (int)n, name);
+			s = cmd_suggest_opt(run->cmd->opts, word);
+			if (s != NULL)
+				return cmd_usage_error(run,
+				    "unknown option '--%.*s'; did you mean '--%s'?",
+				    (int)n, name, s);
+			return cmd_usage_error(run, "unknown option '--%.*s'",
+			    (int)n, name);
+		}
+		if (o->type != OPT_BOOL && name[n] != '=')
+			i++;	/* its value may start with dashes */
+	}
+	return 0;
+}
+
 int
 cmd_parse(struct cmd_run *run, int argc, char **argv, void *dst, char ***args,
     int *nargs)
@@ -275,6 +328,8 @@ cmd_parse(struct cmd_run *run, int argc, char **argv, void *dst, char ***args,
 	lopts[nl] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
 
+	if ((ch = check_exact(run, argc, argv)) != 0)
+		return ch;
 	optind = 0;	/* full reinitialisation in glibc */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {

@@ -71,11 +71,12 @@ test_expect_success 'bash completion completes groups, verbs, options and values
 	sed -n 1p got | grep -qx crypto
 '
 
-test_expect_success 'tests.am lists every test script' '
+test_expect_success 'the build lists every test script' '
 	for t in "$PKIT_SRC_DIR"/tests/cli/t[0-9]*.sh
 	do
-		grep -q "tests/cli/$(basename "$t")" "$PKIT_SRC_DIR/tests/cli/tests.am" ||
-		{ echo "$t is not in tests/cli/tests.am" >&2; return 1; }
+		grep -q "tests/cli/$(basename "$t")" "$PKIT_SRC_DIR/tests/cli/tests.am" \
+			"$PKIT_SRC_DIR"/mk/*.am ||
+		{ echo "$t is in neither tests/cli/tests.am nor mk/*.am" >&2; return 1; }
 	done
 '
 

@@ -108,6 +108,20 @@ test_parse_errors(void **state)
 		char *argv[] = { a0, help, NULL };
 		assert_int_equal(parse(argv, 2, &o, &args, &nargs), EXIT_OK);
 	}
+	{
+		/* A prefix of a long option is not that option. */
+		char forc[] = "--forc";
+		char *argv[] = { a0, forc, x, NULL };
+		assert_int_equal(parse(argv, 3, &o, &args, &nargs), EXIT_USAGE);
+	}
+	{
+		/* A value may start with dashes. */
+		char san[] = "--san", val[] = "--odd";
+		char *argv[] = { a0, san, val, x, NULL };
+		assert_int_equal(parse(argv, 4, &o, &args, &nargs), CMD_CONTINUE);
+		assert_string_equal(o.san.v[0], "--odd");
+		strvec_clear(&o.san);
+	}
 }
 
 static void
