@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "cmd/cmd.h"
-#include "lib/ui.h"
 
 /* Make sure fds 0, 1 and 2 are open, so that a file we open never lands on
  * one of them and receives stray output. */
@@ -59,6 +59,9 @@ main(int argc, char **argv)
 
 	check_fds();
 	signal(SIGPIPE, SIG_IGN);
+	/* pkit sets every TLS and algorithm choice itself; the system's
+	 * openssl.cnf is neither needed nor wanted (and costs start-up). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: libsodium failed to initialise\n", PROG);
 		return EXIT_FAIL;
@@ -67,7 +70,8 @@ main(int argc, char **argv)
 	base_path(base, sizeof(base));
 	g.base = base;
 	ni = getenv("PKIT_NONINTERACTIVE");
-	g.interactive = (ni == NULL || *ni == '\0') && pkit_ui_can_prompt();
+	/* Whether a terminal exists is asked only when a prompt is needed. */
+	g.interactive = ni == NULL || *ni == '\0';
 	run.ctx = &ctx;
 	run.g = &g;
 

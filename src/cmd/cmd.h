@@ -109,7 +109,7 @@ struct cmd {
 /* Options given before the group, and the environment they come from. */
 struct globals {
 	const char *base;	/* $PKITPATH, or $HOME/.pkit */
-	int interactive;	/* 0 when PKIT_NONINTERACTIVE is set or no tty */
+	int interactive;	/* 0 when PKIT_NONINTERACTIVE is set */
 };
 
 /* What a verb is called with, besides argv. */
@@ -136,6 +136,7 @@ extern const struct cmd cmd_crypto_jwk;
 extern const struct cmd cmd_crypto_jwt;
 extern const struct cmd cmd_crypto_jws;
 extern const struct cmd cmd_crypto_jwe;
+extern const struct cmd cmd_ca;
 extern const struct cmd cmd_certificate;
 extern const struct cmd cmd_certificate_create;
 extern const struct cmd cmd_certificate_sign;
@@ -150,6 +151,7 @@ extern const struct cmd cmd_certificate_lint;
 extern const struct cmd cmd_certificate_verify;
 extern const struct cmd cmd_certificate_install;
 extern const struct cmd cmd_certificate_uninstall;
+extern const struct cmd cmd_ssh;
 
 /* Route argv (without the program name) to a verb and run it. */
 int cmd_dispatch(struct cmd_run *run, int argc, char **argv);
@@ -187,6 +189,10 @@ const char *cmd_suggest(const struct cmd *group, const char *word);
 const char *cmd_suggest_opt(const struct cmd_opt *opts, const char *word);
 /* Levenshtein-style distance used for suggestions. */
 int cmd_distance(const char *a, const char *b);
+
+/* 1 when prompting is allowed (PKIT_NONINTERACTIVE unset) and there is a
+ * terminal to prompt on. */
+int cmd_interactive(struct cmd_run *run);
 
 /* Secrets from the command line: the password for a verb, from
  * --password-file (trailing newline dropped) or a prompt on the terminal.

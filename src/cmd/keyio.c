@@ -10,6 +10,7 @@
 #include "lib/fs.h"
 #include "lib/key.h"
 #include "lib/secret.h"
+#include "lib/sshkey.h"
 
 int
 cmd_key_load_private(struct cmd_run *run, const char *path,
@@ -23,6 +24,12 @@ cmd_key_load_private(struct cmd_run *run, const char *path,
 	*out = NULL;
 	if ((r = pkit_file_read(run->ctx, path, 1024 * 1024, &data, &len)) != 0)
 		return r;
+	if (pkit_sshkey_is_encrypted(data, len)) {
+		/* No password can help: say why and how to convert it. */
+		r = pkit_key_parse_private(run->ctx, data, len, NULL, path,
+		    out);
+		goto out;
+	}
 	if (pkit_key_is_encrypted(data, len)) {
 		snprintf(prompt, sizeof(prompt),
 		    "Please enter the password to decrypt %s: ", path);

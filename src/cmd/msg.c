@@ -61,6 +61,12 @@ cmd_usage_error(struct cmd_run *run, const char *fmt, ...)
 }
 
 int
+cmd_interactive(struct cmd_run *run)
+{
+	return run->g->interactive && pkit_ui_can_prompt();
+}
+
+int
 cmd_password(struct cmd_run *run, const char *file, const char *prompt,
     int confirm, const char *flagname, char **out)
 {
@@ -85,7 +91,7 @@ cmd_password(struct cmd_run *run, const char *file, const char *prompt,
 		*out = (char *)buf;
 		return PKIT_OK;
 	}
-	if (!run->g->interactive)
+	if (!cmd_interactive(run))
 		return pkit_seterr(run->ctx, PKIT_ERR_NO_TTY,
 		    "%s: a password is needed and there is no terminal to ask "
 		    "on; use %s", run->path, flagname);
@@ -100,7 +106,7 @@ cmd_may_overwrite(struct cmd_run *run, const char *path, int force)
 
 	if (force || strcmp(path, "-") == 0 || !pkit_file_exists(path))
 		return PKIT_OK;
-	if (!run->g->interactive)
+	if (!cmd_interactive(run))
 		return pkit_seterr(run->ctx, PKIT_ERR_EXISTS,
 		    "%s: file exists (use --force to overwrite)", path);
 	snprintf(q, sizeof(q), "Would you like to overwrite %s [y/n]: ", path);

@@ -105,6 +105,7 @@ pkit_b64_decode(struct pkit_ctx *ctx, enum pkit_b64 variant,
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
 	if (sodium_base642bin(b, len / 4 * 3 + 3, in, len, ignore, &n, &end,
 	    v) != 0 || end != in + len) {
+		sodium_memzero(b, len / 4 * 3 + 3);	/* may hold a secret */
 		free(b);
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "base64: invalid encoding");
 	}

@@ -13,8 +13,13 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include <jansson.h>
+
+#include "codec.h"
+#include "jwk.h"
 #include "key.h"
 #include "secret.h"
+#include "sshkey.h"
 
 struct curve {
 	const char *jose;	/* JOSE name */
@@ -188,9 +193,12 @@ int
 pkit_key_parse_private(struct pkit_ctx *ctx, const unsigned char *data,
     size_t len, const char *password, const char *name, EVP_PKEY **out)
 {
-	int enc = pkit_key_is_encrypted(data, len);
+	int enc;
 
 	*out = NULL;
+	if (pkit_sshkey_is_private(data, len))
+		return pkit_sshkey_parse_private(ctx, data, len, name, out);
+	enc = pkit_key_is_encrypted(data, len);
 	if (enc && password == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_PASSWORD,
 		    "%s: the key is encrypted and no password was given", name);
@@ -221,6 +229,11 @@ pkit_key_parse_public(struct pkit_ctx *ctx, const unsigned char *data,
 	EVP_PKEY *key = NULL;
 
 	*out = NULL;
+	if (pkit_sshkey_is_public(data, len))
+		return pkit_sshkey_parse_public(ctx, data, len, name, out);
+	if (pkit_sshkey_is_private(data, len))
+		return pkit_sshkey_parse_private_public(ctx, data, len, name,
+		    out);
 	if (decode(ctx, data, len, EVP_PKEY_PUBLIC_KEY, NULL, &key) == 0)
 		goto found;
 	ERR_clear_error();
@@ -305,7 +318,8 @@ pkit_key_private_encode(struct pkit_ctx *ctx, EVP_PKEY *key,
 	}
 	if (password != NULL) {
 		pbe = PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(), PKIT_PKCS8_ITER,
-		    NULL, 0, NULL, NID_hmacWithSHA256, ctx->libctx);
+		    NULL, PKIT_PKCS8_SALT, NULL, NID_hmacWithSHA256,
+		    ctx->libctx);
 		if (pbe == NULL || (sig = PKCS8_set0_pbe_ex(password,
 		    (int)strlen(password), p8, pbe, ctx->libctx,
 		    ctx->propq)) == NULL) {
@@ -442,4 +456,417 @@ pkit_key_matches(EVP_PKEY *a, EVP_PKEY *b)
 
 	ERR_clear_error();
 	return r == 1;
+}
+
+/* PKCS#1 through OpenSSL's "type-specific" encoders: RSAPrivateKey or
+ * RSAPublicKey, and for an encrypted PEM the legacy Proc-Type header. */
+static int
+encode_pkcs1(struct pkit_ctx *ctx, EVP_PKEY *key, int selection,
+    enum pkit_key_encoding enc, const char *password, unsigned char **out,
+    size_t *len)
+{
+	OSSL_ENCODER_CTX *ectx = NULL;
+	BIO *bio = NULL;
+	int r = PKIT_ERR_INTERNAL;
+
+	if (!EVP_PKEY_is_a(key, "RSA"))
+		return pkit_seterr(ctx, PKIT_ERR_ARG,
+		    "PKCS#1 is a form of RSA keys only, not of %s keys",
+		    EVP_PKEY_get0_type_name(key));
+	if (password != NULL && enc == PKIT_KEY_DER)
+		return pkit_key_form_check(ctx, "RSA", NULL, enc,
+		    PKIT_KEY_PKCS1, 1);
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL ||
+	    (ectx = OSSL_ENCODER_CTX_new_for_pkey(key, selection,
+	    enc == PKIT_KEY_PEM ? "PEM" : "DER", "type-specific",
+	    ctx->propq)) == NULL ||
+	    OSSL_ENCODER_CTX_get_num_encoders(ectx) == 0) {
+		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "PKCS#1 encoding");
+		goto out;
+	}
+	if (password != NULL &&
+	    (!OSSL_ENCODER_CTX_set_cipher(ectx, "AES-256-CBC", ctx->propq) ||
+	    !OSSL_ENCODER_CTX_set_passphrase(ectx,
+	    (const unsigned char *)password, strlen(password)))) {
+		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "PKCS#1 encryption");
+		goto out;
+	}
+	if (!OSSL_ENCODER_to_bio(ectx, bio)) {
+		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "PKCS#1 encoding");
+		goto out;
+	}
+	r = bio_take(ctx, bio, out, len);
+out:
+	OSSL_ENCODER_CTX_free(ectx);
+	BIO_free(bio);
+	return r;
+}
+
+int
+pkit_key_form_check(struct pkit_ctx *ctx, const char *kty, const char *crv,
+    enum pkit_key_encoding enc, enum pkit_key_form form, int encrypted)
+{
+	switch (form) {
+	case PKIT_KEY_PKCS8:
+		return PKIT_OK;
+	case PKIT_KEY_PKCS1:
+		if (kty == NULL || strcmp(kty, "RSA") != 0)
+			return pkit_seterr(ctx, PKIT_ERR_ARG,
+			    "PKCS#1 is a form of RSA keys only, not of %s keys",
+			    crv != NULL ? crv : kty != NULL ? kty : "these");
+		if (encrypted && enc == PKIT_KEY_DER)
+			return pkit_seterr(ctx, PKIT_ERR_ARG,
+			    "a PKCS#1 key in DER form cannot be encrypted; use "
+			    "PEM, PKCS#8, or --no-password --insecure");
+		return PKIT_OK;
+	case PKIT_KEY_OPENSSH:
+		if (kty == NULL || (strcmp(kty, "RSA") != 0 &&
+		    (crv == NULL || strcmp(crv, "X25519") == 0)))
+			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
+			    "%s keys have no OpenSSH form (Ed25519, ECDSA "
+			    "P-256/384/521 and RSA do)", crv != NULL ? crv :
+			    kty != NULL ? kty : "these");
+		if (encrypted && crv != NULL && strcmp(crv, "Ed25519") == 0)
+			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
+			    "pkit cannot encrypt OpenSSH private keys "
+			    "(bcrypt_pbkdf) and OpenSSH does not read "
+			    "encrypted Ed25519 keys in PKCS#8; write it with "
+			    "--no-password --insecure and set a passphrase "
+			    "with 'ssh-keygen -p'");
+		return PKIT_OK;
+	case PKIT_KEY_JWK:
+		if (kty == NULL)
+			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
+			    "these keys have no JWK form (EC P-256/384/521, "
+			    "RSA, Ed25519 and X25519 do)");
+		return PKIT_OK;
+	}
+	return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "bad key form");
+}
+
+/* The JWK of key, as indented JSON and a newline; a private one is
+ * encrypted when password is set.  The text may hold a secret. */
+static int
+encode_jwk(struct pkit_ctx *ctx, EVP_PKEY *key, int private,
+    const char *password, unsigned char **out, size_t *len)
+{
+	json_t *jwk = NULL, *ord = NULL;
+	char *text = NULL;
+	unsigned char *buf;
+	size_t n;
+	int r;
+
+	if ((r = pkit_jwk_from_key(ctx, key, private, &jwk)) != 0)
+		return r;
+	if (private && password != NULL)
+		r = pkit_jwk_encrypt(ctx, jwk, password, 0, 0, &text);
+	else if ((r = pkit_jwk_ordered(ctx, jwk, &ord)) == 0 &&
+	    (text = json_dumps(ord, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) ==
+	    NULL)
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWK encoding");
+	if (r != 0)
+		goto out;
+	n = strlen(text);
+	if ((buf = malloc(n + 2)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWK encoding");
+		goto out;
+	}
+	memcpy(buf, text, n);
+	if (n == 0 || text[n - 1] != '\n')
+		buf[n++] = '\n';
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	r = PKIT_OK;
+out:
+	pkit_secret_strfree(text);
+	pkit_jwk_free(ord);
+	pkit_jwk_free(jwk);
+	return r;
+}
+
+int
+pkit_key_private_encode_form(struct pkit_ctx *ctx, EVP_PKEY *key,
+    enum pkit_key_encoding enc, enum pkit_key_form form, const char *password,
+    unsigned char **out, size_t *len)
+{
+	const char *kty = NULL, *crv = NULL;
+	int bits, r;
+
+	*out = NULL;
+	*len = 0;
+	if (!pkit_key_has_private(key))
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "not a private key");
+	if (form != PKIT_KEY_PKCS8) {
+		if (pkit_key_info(ctx, key, &kty, &crv, &bits) != 0)
+			kty = crv = NULL;
+		pkit_clearerr(ctx);
+		if ((r = pkit_key_form_check(ctx, kty, crv, enc, form,
+		    password != NULL)) != 0)
+			return r;
+	}
+	switch (form) {
+	case PKIT_KEY_PKCS8:
+		return pkit_key_private_encode(ctx, key, enc, password, out,
+		    len);
+	case PKIT_KEY_PKCS1:
+		return encode_pkcs1(ctx, key, EVP_PKEY_KEYPAIR, enc, password,
+		    out, len);
+	case PKIT_KEY_OPENSSH:
+		if (password == NULL)
+			return pkit_sshkey_private_encode(ctx, key, NULL, out,
+			    len);
+		/* ssh and ssh-keygen read encrypted PKCS#8 PEM for ECDSA and
+		 * RSA keys (the check above refused Ed25519). */
+		return pkit_key_private_encode(ctx, key, PKIT_KEY_PEM, password,
+		    out, len);
+	case PKIT_KEY_JWK:
+		return encode_jwk(ctx, key, 1, password, out, len);
+	}
+	return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "bad key form");
+}
+
+int
+pkit_key_public_encode_form(struct pkit_ctx *ctx, EVP_PKEY *key,
+    enum pkit_key_encoding enc, enum pkit_key_form form, unsigned char **out,
+    size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	switch (form) {
+	case PKIT_KEY_PKCS8:
+		return pkit_key_public_encode(ctx, key, enc, out, len);
+	case PKIT_KEY_PKCS1:
+		return encode_pkcs1(ctx, key, EVP_PKEY_PUBLIC_KEY, enc, NULL,
+		    out, len);
+	case PKIT_KEY_OPENSSH:
+		return pkit_sshkey_public_encode(ctx, key, NULL, out, len);
+	case PKIT_KEY_JWK:
+		return encode_jwk(ctx, key, 0, NULL, out, len);
+	}
+	return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "bad key form");
+}
+
+int
+pkit_key_fingerprint_input(struct pkit_ctx *ctx, EVP_PKEY *key,
+    enum pkit_key_fp what, unsigned char **out, size_t *len)
+{
+	unsigned char *der = NULL, *buf;
+	const unsigned char *p, *pk = NULL;
+	X509_PUBKEY *xpk = NULL;
+	int n, pklen = 0, r = PKIT_ERR_INTERNAL;
+
+	*out = NULL;
+	*len = 0;
+	if (what == PKIT_KEY_FP_SSH)
+		return pkit_sshkey_public_blob(ctx, key, out, len);
+	/* i2d_PUBKEY writes the public half only, also of a private key. */
+	if ((n = i2d_PUBKEY(key, &der)) <= 0)
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO,
+		    "public key encoding");
+	if (what == PKIT_KEY_FP_SPKI) {
+		if ((buf = malloc((size_t)n)) == NULL) {
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "fingerprint");
+			goto out;
+		}
+		memcpy(buf, der, (size_t)n);
+		*out = buf;
+		*len = (size_t)n;
+		r = PKIT_OK;
+		goto out;
+	}
+	p = der;
+	if ((xpk = d2i_X509_PUBKEY(NULL, &p, n)) == NULL ||
+	    !X509_PUBKEY_get0_param(NULL, &pk, &pklen, NULL, xpk) ||
+	    pklen <= 0) {
+		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO,
+		    "public key encoding");
+		goto out;
+	}
+	if ((buf = malloc((size_t)pklen)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "fingerprint");
+		goto out;
+	}
+	memcpy(buf, pk, (size_t)pklen);
+	*out = buf;
+	*len = (size_t)pklen;
+	r = PKIT_OK;
+out:
+	X509_PUBKEY_free(xpk);
+	OPENSSL_free(der);
+	return r;
+}
+
+int
+pkit_key_fingerprint(struct pkit_ctx *ctx, EVP_PKEY *key,
+    enum pkit_key_fp what, const char *mdname, unsigned char *md,
+    size_t *mdlen)
+{
+	unsigned char *in = NULL;
+	size_t inlen = 0;
+	unsigned int n = 0;
+	EVP_MD *alg = NULL;
+	int r;
+
+	*mdlen = 0;
+	if ((r = pkit_key_fingerprint_input(ctx, key, what, &in, &inlen)) != 0)
+		return r;
+	if ((alg = EVP_MD_fetch(ctx->libctx, mdname, ctx->propq)) == NULL ||
+	    !EVP_Digest(in, inlen, md, &n, alg, NULL)) {
+		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "%s digest", mdname);
+		goto out;
+	}
+	*mdlen = n;
+	r = PKIT_OK;
+out:
+	EVP_MD_free(alg);
+	free(in);
+	return r;
+}
+
+/* Set key in obj to the hex of a big number, padded to size bytes. */
+static int
+set_bn_hex(struct pkit_ctx *ctx, json_t *obj, const char *key,
+    EVP_PKEY *pkey, const char *param, int size)
+{
+	BIGNUM *bn = NULL;
+	unsigned char buf[16384 / 8];
+	char *hex = NULL;
+	int n, r;
+
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "key parameter %s",
+		    param);
+	if (size <= 0)
+		size = BN_num_bytes(bn);
+	if (size > (int)sizeof(buf) ||
+	    (n = BN_bn2binpad(bn, buf, size)) < 0) {
+		BN_free(bn);
+		return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED, "key too large");
+	}
+	BN_free(bn);
+	if ((r = pkit_hex_encode(ctx, buf, (size_t)n, 0, &hex)) != 0)
+		return r;
+	r = json_object_set_new(obj, key, json_string(hex)) == 0 ? PKIT_OK :
+	    pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+	free(hex);
+	return r;
+}
+
+static int
+set_hex(struct pkit_ctx *ctx, json_t *obj, const char *key,
+    const unsigned char *data, size_t len)
+{
+	char *hex = NULL;
+	int r;
+
+	if ((r = pkit_hex_encode(ctx, data, len, 0, &hex)) != 0)
+		return r;
+	r = json_object_set_new(obj, key, json_string(hex)) == 0 ? PKIT_OK :
+	    pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+	free(hex);
+	return r;
+}
+
+/* "SHA256:" and the digest in base64, padded (step) or not (ssh-keygen). */
+static int
+set_fingerprint(struct pkit_ctx *ctx, json_t *obj, const char *key,
+    EVP_PKEY *pkey, enum pkit_key_fp what, enum pkit_b64 variant)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	size_t mdlen;
+	char *b64 = NULL, buf[128];
+	int r;
+
+	if ((r = pkit_key_fingerprint(ctx, pkey, what, "SHA256", md,
+	    &mdlen)) != 0 ||
+	    (r = pkit_b64_encode(ctx, variant, md, mdlen, &b64)) != 0)
+		return r;
+	snprintf(buf, sizeof(buf), "SHA256:%s", b64);
+	free(b64);
+	return json_object_set_new(obj, key, json_string(buf)) == 0 ? PKIT_OK :
+	    pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+}
+
+int
+pkit_key_inspect(struct pkit_ctx *ctx, EVP_PKEY *key, json_t **out)
+{
+	const char *kty, *crv;
+	json_t *obj = NULL, *fp = NULL;
+	unsigned char raw[256];
+	size_t n = sizeof(raw);
+	int bits, flen, r;
+
+	*out = NULL;
+	if ((r = pkit_key_info(ctx, key, &kty, &crv, &bits)) != 0)
+		return r;
+	if ((obj = json_object()) == NULL || (fp = json_object()) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+		goto out;
+	}
+	if (json_object_set_new(obj, "type", json_string(kty)) != 0 ||
+	    (crv != NULL &&
+	    json_object_set_new(obj, "curve", json_string(crv)) != 0) ||
+	    json_object_set_new(obj, "bits", json_integer(bits)) != 0 ||
+	    json_object_set_new(obj, "private",
+	    json_boolean(pkit_key_has_private(key))) != 0) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+		goto out;
+	}
+	if (strcmp(kty, "RSA") == 0) {
+		if ((r = set_bn_hex(ctx, obj, "modulus", key,
+		    OSSL_PKEY_PARAM_RSA_N, 0)) != 0)
+			goto out;
+		{
+			BIGNUM *e = NULL;
+
+			if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E,
+			    &e) || BN_num_bits(e) > 63) {
+				BN_free(e);
+				r = pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
+				    "RSA public exponent");
+				goto out;
+			}
+			json_object_set_new(obj, "exponent",
+			    json_integer((json_int_t)BN_get_word(e)));
+			BN_free(e);
+		}
+	} else if (strcmp(kty, "EC") == 0) {
+		flen = (bits + 7) / 8;
+		if ((r = set_bn_hex(ctx, obj, "x", key,
+		    OSSL_PKEY_PARAM_EC_PUB_X, flen)) != 0 ||
+		    (r = set_bn_hex(ctx, obj, "y", key,
+		    OSSL_PKEY_PARAM_EC_PUB_Y, flen)) != 0)
+			goto out;
+	} else {
+		if (!EVP_PKEY_get_raw_public_key(key, raw, &n)) {
+			r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "public key");
+			goto out;
+		}
+		if ((r = set_hex(ctx, obj, "public_key", raw, n)) != 0)
+			goto out;
+	}
+	if ((r = set_fingerprint(ctx, fp, "sha256", key, PKIT_KEY_FP_SPK,
+	    PKIT_B64_STD)) != 0 ||
+	    (r = set_fingerprint(ctx, fp, "pkix_sha256", key, PKIT_KEY_FP_SPKI,
+	    PKIT_B64_STD)) != 0)
+		goto out;
+	if (pkit_sshkey_type(key) != NULL &&
+	    (r = set_fingerprint(ctx, fp, "ssh_sha256", key, PKIT_KEY_FP_SSH,
+	    PKIT_B64_STD_RAW)) != 0)
+		goto out;
+	if (json_object_set_new(obj, "fingerprints", fp) != 0) {
+		fp = NULL;
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JSON");
+		goto out;
+	}
+	fp = NULL;
+	*out = obj;
+	obj = NULL;
+	r = PKIT_OK;
+out:
+	json_decref(fp);
+	json_decref(obj);
+	ERR_clear_error();
+	return r;
 }
