@@ -18,7 +18,7 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libsodium-dev libreadline-dev libevent-dev libsqlite3-dev libpq-dev
 	libcmocka-dev"
 TEST_DEPS="openssl openssh-client openssh-server python3 python3-jwcrypto
-	curl man-db groff-base zsh fish nodejs npm"
+	curl man-db groff-base zsh fish nodejs npm postgresql util-linux"
 
 missing=
 for p in $BUILD_DEPS $TEST_DEPS; do

@@ -80,6 +80,7 @@ static const struct cmd cmd_man_row = {
 	NULL, NULL, NULL, CMD_HIDDEN };
 
 static const struct cmd *const root_cmds[] = {
+	&cmd_ca,
 	&cmd_certificate,
 	&cmd_completion_row,
 	&cmd_crypto,

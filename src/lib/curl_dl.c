@@ -36,6 +36,12 @@ load(void)
 	SYM(slist_append, "curl_slist_append");
 	SYM(slist_free_all, "curl_slist_free_all");
 	SYM(version_info, "curl_version_info");
+	SYM(easy_reset, "curl_easy_reset");
+	SYM(url, "curl_url");
+	SYM(url_cleanup, "curl_url_cleanup");
+	SYM(url_set, "curl_url_set");
+	SYM(url_get, "curl_url_get");
+	SYM(freemem, "curl_free");
 	if (((CURLcode (*)(long))dlsym(h, "curl_global_init")) == NULL)
 		goto fail;
 	((CURLcode (*)(long))dlsym(h, "curl_global_init"))(CURL_GLOBAL_DEFAULT);

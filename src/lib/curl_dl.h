@@ -22,6 +22,12 @@ struct pkit_curl {
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
 	curl_version_info_data *(*version_info)(CURLversion);
+	void (*easy_reset)(CURL *);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *);
+	CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
+	CURLUcode (*url_get)(CURLU *, CURLUPart, char **, unsigned int);
+	void (*freemem)(void *);	/* curl_free() */
 };
 
 /* Load libcurl (once per process) and return its function table. */

@@ -1,0 +1,146 @@
+/* ca_client.c - flags, defaults and output shared by the `pkit ca` client
+ * verbs (see ca_client.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ca_client.h"
+#include "lib/ca/client.h"
+#include "lib/fs.h"
+
+/* The first value set: flag, then environment, then defaults.json. */
+static const char *
+pick(const char *flag, const char *env, const json_t *defaults,
+    const char *key)
+{
+	const char *v;
+
+	if (flag != NULL && *flag != '\0')
+		return flag;
+	if ((v = getenv(env)) != NULL && *v != '\0')
+		return v;
+	return pkit_ca_defaults_get(defaults, key);
+}
+
+int
+ca_path(struct cmd_run *run, const char *rel, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s/%s", run->g->base, rel);
+
+	if (n < 0 || (size_t)n >= size)
+		return pkit_seterr(run->ctx, PKIT_ERR_ARG, "%s/%s: path too "
+		    "long", run->g->base, rel);
+	return PKIT_OK;
+}
+
+void
+ca_config_release(struct ca_config *cfg)
+{
+	json_decref(cfg->defaults);
+	free(cfg->root_path);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int
+ca_config_resolve(struct cmd_run *run, const struct ca_flags *flags,
+    unsigned need, struct ca_config *cfg)
+{
+	char path[4096];
+	const char *root;
+	size_t n;
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((r = ca_path(run, PKIT_CA_DEFAULTS_FILE, path, sizeof(path))) != 0 ||
+	    (r = pkit_ca_defaults_load(run->ctx, path, &cfg->defaults)) != 0)
+		return cmd_fail(run, r);
+	cfg->ca_url = pick(flags->ca_url, "PKIT_CA_URL", cfg->defaults,
+	    "ca-url");
+	cfg->fingerprint = pick(flags->fingerprint, "PKIT_FINGERPRINT",
+	    cfg->defaults, "fingerprint");
+	if (flags->root != NULL && *flags->root != '\0')
+		cfg->root = flags->root;
+	else if ((root = getenv("PKIT_ROOT")) != NULL && *root != '\0')
+		cfg->root = root;
+	else if ((root = pkit_ca_defaults_get(cfg->defaults, "root")) != NULL) {
+		/* As step, a relative path in defaults.json is relative to
+		 * the configuration directory. */
+		if (root[0] == '/')
+			cfg->root = root;
+		else {
+			n = strlen(run->g->base) + strlen(root) + 2;
+			if ((cfg->root_path = malloc(n)) == NULL) {
+				ca_config_release(cfg);
+				return cmd_fail(run, pkit_seterr(run->ctx,
+				    PKIT_ERR_NOMEM, "%s", root));
+			}
+			snprintf(cfg->root_path, n, "%s/%s", run->g->base, root);
+			cfg->root = cfg->root_path;
+		}
+	} else if (ca_path(run, PKIT_CA_ROOT_FILE, path, sizeof(path)) == 0 &&
+	    pkit_file_exists(path)) {
+		if ((cfg->root_path = strdup(path)) == NULL) {
+			ca_config_release(cfg);
+			return cmd_fail(run, pkit_seterr(run->ctx,
+			    PKIT_ERR_NOMEM, "%s", path));
+		}
+		cfg->root = cfg->root_path;
+	}
+	if ((need & CA_NEED_URL) && cfg->ca_url == NULL) {
+		ca_config_release(cfg);
+		return cmd_usage_error(run, "no CA URL: use --ca-url or "
+		    "PKIT_CA_URL%s", (need & CA_NEED_FINGERPRINT) ? "" :
+		    ", or run 'pkit ca bootstrap' first");
+	}
+	if ((need & CA_NEED_FINGERPRINT) && cfg->fingerprint == NULL) {
+		ca_config_release(cfg);
+		return cmd_usage_error(run, "no root fingerprint: use "
+		    "--fingerprint or PKIT_FINGERPRINT");
+	}
+	if ((need & CA_NEED_ROOT) && cfg->root == NULL) {
+		ca_config_release(cfg);
+		return cmd_usage_error(run, "no root certificate: use --root "
+		    "or PKIT_ROOT, or run 'pkit ca bootstrap' first");
+	}
+	return CMD_CONTINUE;
+}
+
+int
+ca_client_open(struct cmd_run *run, const struct ca_config *cfg,
+    struct pkit_ca_client **out)
+{
+	struct pkit_ca_client *c = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = pkit_ca_client_new(run->ctx, cfg->ca_url, &c)) != 0)
+		return r;
+	if (cfg->root != NULL &&
+	    (r = pkit_ca_client_load_roots(run->ctx, c, cfg->root)) != 0) {
+		pkit_ca_client_free(c);
+		return r;
+	}
+	*out = c;
+	return PKIT_OK;
+}
+
+int
+ca_save(struct cmd_run *run, const char *path, const void *data,
+    size_t len, int force, const char *what)
+{
+	int r;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len)
+			return pkit_seterr_sys(run->ctx, "standard output");
+		return PKIT_OK;
+	}
+	if ((r = cmd_may_overwrite(run, path, force)) != 0 ||
+	    (r = pkit_file_write(run->ctx, path, data, len,
+	    PKIT_WRITE_PRIVATE | PKIT_WRITE_FORCE)) != 0)
+		return r;
+	fprintf(stderr, "The %s has been saved in %s.\n", what, path);
+	return PKIT_OK;
+}
