@@ -1,5 +1,6 @@
 #!/bin/sh
-# demo.sh - pkit's main job, run by setup.sh after the build.
+# demo.sh - pkit's main job, end to end; run by setup.sh after the build.
+# Everything it makes stays in ./demo (PKITPATH=./demo/.pkit).
 set -eu
 cd "$(dirname "$0")"
 PKIT="$(pwd)/pkit"
@@ -8,6 +9,41 @@ rm -rf "$DEMO"
 mkdir -p "$DEMO"
 cd "$DEMO"
 export PKITPATH="$DEMO/.pkit"
+export PKIT_NONINTERACTIVE=1
 
-echo "== pkit version"
-"$PKIT" version
+step() { printf '\n== %s\n' "$*"; }
+
+step "a password for the keys (random, 32 characters)"
+"$PKIT" crypto rand --format alphanumeric 32 > password.txt
+echo "password.txt"
+
+step "an EC P-256 key pair, the private key encrypted"
+"$PKIT" crypto keypair --password-file password.txt key.pub key.pem
+"$PKIT" crypto key inspect key.pub
+
+step "a self-signed certificate for that key"
+"$PKIT" certificate create --profile self-signed --key key.pem \
+	--password-file password.txt --san demo.example demo.example self.crt
+"$PKIT" certificate inspect --short self.crt
+
+step "a root CA, an intermediate and a leaf signed by it"
+"$PKIT" certificate create --profile root-ca --password-file password.txt \
+	"Demo Root CA" root.crt root.key
+"$PKIT" certificate create --profile intermediate-ca --ca root.crt \
+	--ca-key root.key --ca-password-file password.txt \
+	--password-file password.txt "Demo Intermediate CA" int.crt int.key
+"$PKIT" certificate create --ca int.crt --ca-key int.key \
+	--ca-password-file password.txt --no-password --insecure --bundle \
+	--san www.demo.example --not-after 24h www.demo.example leaf.crt leaf.key
+"$PKIT" certificate inspect --short leaf.crt
+
+step "the chain verifies (pkit and openssl)"
+"$PKIT" certificate verify --roots root.crt --host www.demo.example leaf.crt && echo "verified by pkit"
+openssl verify -CAfile root.crt -untrusted int.crt leaf.crt
+
+step "lint, fingerprint, renewal check"
+"$PKIT" certificate lint leaf.crt || true
+"$PKIT" certificate fingerprint leaf.crt
+if "$PKIT" certificate needs-renewal leaf.crt; then echo "needs renewal"; else echo "does not need renewal yet"; fi
+
+printf '\nDone: the files are in %s\n' "$DEMO"
