@@ -5,8 +5,6 @@
 #include "cmd.h"
 #include "ca_client.h"
 
-extern const struct cmd cmd_ca_serve;
-
 static const struct cmd *const ca_sub[] = {
 	&cmd_ca_bootstrap,
 	&cmd_ca_federation,

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <openssl/ssl.h>
 
-#include "lib/ca/config.h"
+#include "lib/ca/ca_config.h"
 #include "lib/fs.h"
 
 #define MINUTE (INT64_C(60) * 1000000000)

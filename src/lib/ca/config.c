@@ -10,7 +10,7 @@
 
 #include <openssl/ssl.h>
 
-#include "lib/ca/config.h"
+#include "lib/ca/ca_config.h"
 #include "lib/fs.h"
 #include "lib/secret.h"
 #include "lib/timeutil.h"

@@ -30,7 +30,7 @@
 #include <jansson.h>
 #include <openssl/x509.h>
 
-#include "lib/ca/config.h"
+#include "lib/ca/ca_config.h"
 #include "lib/err.h"
 
 struct event_base;

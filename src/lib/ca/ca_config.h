@@ -1,4 +1,4 @@
-/* config.h - ca.json, the configuration of `pkit ca serve`, in step-ca's
+/* ca_config.h - ca.json, the configuration of `pkit ca serve`, in step-ca's
  * format (research/step-ca-api.md §4).
  *
  * pkit_ca_config_parse() reads the document into struct pkit_ca_config and
@@ -8,11 +8,6 @@
  * against the base directory ($PKITPATH), as step resolves them against
  * $STEPPATH.  Durations are nanoseconds (timeutil.h), 0 meaning "not set".
  */
-
-/* Files of this directory that include "config.h" for autoconf's header
- * find this one first; hand them autoconf's (it is <config.h> on the -I
- * path) so that both names keep working. */
-#include <config.h>
 
 #ifndef PKIT_CA_CONFIG_H
 #define PKIT_CA_CONFIG_H
