@@ -86,6 +86,7 @@ static const struct cmd *const root_cmds[] = {
 	&cmd_crypto,
 	&cmd_help_row,
 	&cmd_path_row,
+	&cmd_ssh,
 	&cmd_version_row,
 	&cmd_list_row,
 	&cmd_man_row,

@@ -7,6 +7,10 @@
  * openssh-key-v1 keys need bcrypt_pbkdf, which neither OpenSSL nor
  * libsodium provides: reading one fails with PKIT_ERR_UNSUPPORTED and a
  * hint naming the ssh-keygen command that converts it.
+ *
+ * For sshcert.c and sshagent.c it also exposes the bounded SSH wire
+ * writer and reader, the key fields a certificate embeds, the private key
+ * form ssh-agent takes, fingerprints, and SSH signatures (make and check).
  */
 #ifndef PKIT_SSHKEY_H
 #define PKIT_SSHKEY_H

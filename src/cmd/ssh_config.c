@@ -1,0 +1,361 @@
+/* ssh_config.c - `pkit ssh config`: the known_hosts, ssh_config and
+ * sshd_config text that trusts an SSH CA, from its public keys. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/fs.h"
+#include "lib/sshcert.h"
+
+#define CONFIG_FILE_MAX (4 * 1024 * 1024)
+
+struct config_opts {
+	struct strvec user_ca, host_ca, set;
+	const char *dir;
+	int host, roots, dry_run, force;
+};
+
+#define T struct config_opts
+static const struct cmd_opt config_opts[] = {
+	{ "host", 0, OPT_BOOL, offsetof(T, host), NULL,
+	  "configure an SSH server (sshd) rather than a client" },
+	{ "roots", 0, OPT_BOOL, offsetof(T, roots), NULL,
+	  "print the user CA keys (with --host the host CA keys) and stop" },
+	{ "user-ca", 0, OPT_LIST, offsetof(T, user_ca), "file",
+	  "a public key of the CA that signs user certificates (repeatable)",
+	  NULL, OPT_F_FILE },
+	{ "host-ca", 0, OPT_LIST, offsetof(T, host_ca), "file",
+	  "a public key of the CA that signs host certificates (repeatable)",
+	  NULL, OPT_F_FILE },
+	{ "set", 0, OPT_LIST, offsetof(T, set), "key=value",
+	  "with --host: Key=<host key> or Certificate=<host certificate>, "
+	  "relative to --dir" },
+	{ "dir", 0, OPT_STRING, offsetof(T, dir), "dir",
+	  "with --host: the sshd configuration directory (default /etc/ssh)",
+	  NULL, OPT_F_DIR },
+	{ "dry-run", 0, OPT_BOOL, offsetof(T, dry_run), NULL,
+	  "print the files and blocks instead of writing them" },
+	OPT_FORCE(T),
+	{ 0 }
+};
+#undef T
+
+/* Load each public key file of files into keys[]. */
+static int
+load_keys(struct cmd_run *run, const struct strvec *files, EVP_PKEY ***out)
+{
+	EVP_PKEY **keys;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if ((keys = calloc(files->n + 1, sizeof(*keys))) == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "CA keys");
+	for (i = 0; i < files->n; i++) {
+		if ((r = cmd_key_load_public(run, files->v[i], &keys[i])) != 0) {
+			while (i-- > 0)
+				EVP_PKEY_free(keys[i]);
+			free(keys);
+			return r;
+		}
+	}
+	*out = keys;
+	return PKIT_OK;
+}
+
+static void
+free_keys(EVP_PKEY **keys, size_t n)
+{
+	size_t i;
+
+	if (keys == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		EVP_PKEY_free(keys[i]);
+	free(keys);
+}
+
+/* One file to write: whole (pkit owns it) or merged (a block between
+ * pkit's markers in someone's config file). */
+struct out_file {
+	char *path;
+	char *text;		/* what the file will hold */
+	const char *block;	/* merged files: the block, for --dry-run */
+};
+
+/* Everything is checked and computed before the first write, so that a
+ * refusal leaves no file half-done. */
+static int
+prepare_whole(struct cmd_run *run, const struct config_opts *o,
+    struct out_file *f)
+{
+	if (o->dry_run)
+		return PKIT_OK;
+	return cmd_may_overwrite(run, f->path, o->force);
+}
+
+static int
+prepare_merge(struct cmd_run *run, const struct config_opts *o,
+    struct out_file *f)
+{
+	unsigned char *old = NULL;
+	size_t len = 0;
+	char *text = NULL, msg[sizeof(run->ctx->errbuf)];
+	int r;
+
+	f->block = f->text;
+	if (o->dry_run)
+		return PKIT_OK;
+	if (pkit_file_exists(f->path) && (r = pkit_file_read(run->ctx,
+	    f->path, CONFIG_FILE_MAX, &old, &len)) != 0)
+		return r;
+	if ((r = pkit_sshconfig_merge(run->ctx, old != NULL ?
+	    (const char *)old : "", len, f->block, &text)) != 0) {
+		snprintf(msg, sizeof(msg), "%s", pkit_ctx_errmsg(run->ctx, r));
+		r = pkit_seterr(run->ctx, r, "%s: %s", f->path, msg);
+		free(old);
+		return r;
+	}
+	free(old);
+	f->text = text;		/* f->block keeps the block */
+	return PKIT_OK;
+}
+
+static int
+write_files(struct cmd_run *run, const struct config_opts *o,
+    struct out_file *f, size_t n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (o->dry_run) {
+			printf("# %s%s\n%s", f[i].path, f[i].block != NULL ?
+			    " (block)" : "", f[i].text);
+			continue;
+		}
+		if ((r = pkit_file_write(run->ctx, f[i].path, f[i].text,
+		    strlen(f[i].text), PKIT_WRITE_FORCE)) != 0)
+			return r;
+		fprintf(stderr, "%s %s.\n", f[i].block != NULL ? "Updated" :
+		    "Wrote", f[i].path);
+	}
+	return PKIT_OK;
+}
+
+static void
+free_files(struct out_file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].path);
+		if (f[i].block != f[i].text)
+			free((char *)f[i].block);
+		free(f[i].text);
+	}
+}
+
+static int
+mkdirs(struct cmd_run *run, const struct config_opts *o, const char *dir)
+{
+	return o->dry_run ? PKIT_OK : pkit_mkdirs(run->ctx, dir, 0700);
+}
+
+static int
+client_config(struct cmd_run *run, const struct config_opts *o,
+    EVP_PKEY **keys, size_t n)
+{
+	const char *home = getenv("HOME");
+	struct out_file f[3];
+	char *dir = NULL, *udir = NULL;
+	int r;
+
+	memset(f, 0, sizeof(f));
+	if (home == NULL || *home == '\0')
+		return pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND,
+		    "%s: HOME is not set", run->path);
+	if (asprintf(&dir, "%s/ssh", run->g->base) < 0 ||
+	    asprintf(&f[0].path, "%s/known_hosts", dir) < 0 ||
+	    asprintf(&f[1].path, "%s/config", dir) < 0 ||
+	    asprintf(&udir, "%s/.ssh", home) < 0 ||
+	    asprintf(&f[2].path, "%s/config", udir) < 0 ||
+	    asprintf(&f[2].text, "Host *\n\tInclude \"%s\"\n",
+	    f[1].path) < 0) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
+		goto out;
+	}
+	if ((r = pkit_sshconfig_known_hosts(run->ctx, keys, n, NULL,
+	    &f[0].text)) != 0 ||
+	    (r = pkit_sshconfig_client(run->ctx, f[0].path,
+	    &f[1].text)) != 0 ||
+	    (r = prepare_whole(run, o, &f[0])) != 0 ||
+	    (r = prepare_whole(run, o, &f[1])) != 0 ||
+	    (r = prepare_merge(run, o, &f[2])) != 0 ||
+	    (r = mkdirs(run, o, dir)) != 0 ||
+	    (r = mkdirs(run, o, udir)) != 0)
+		goto out;
+	r = write_files(run, o, f, 3);
+out:
+	free_files(f, 3);
+	free(dir);
+	free(udir);
+	return r;
+}
+
+/* path when absolute, else dir/path. */
+static char *
+in_dir(const char *dir, const char *path)
+{
+	char *s;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (asprintf(&s, "%s/%s", dir, path) < 0)
+		return NULL;
+	return s;
+}
+
+static int
+host_config(struct cmd_run *run, const struct config_opts *o,
+    EVP_PKEY **keys, size_t n, const char *key, const char *cert)
+{
+	const char *dir = o->dir != NULL ? o->dir : "/etc/ssh";
+	struct out_file f[2];
+	char *k = NULL, *c = NULL;
+	int r;
+
+	memset(f, 0, sizeof(f));
+	if ((f[0].path = in_dir(dir, "ca.pub")) == NULL ||
+	    (f[1].path = in_dir(dir, "sshd_config")) == NULL ||
+	    (k = in_dir(dir, key)) == NULL || (c = in_dir(dir, cert)) == NULL) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
+		goto out;
+	}
+	if ((r = pkit_sshconfig_keys(run->ctx, keys, n, &f[0].text)) != 0 ||
+	    (r = pkit_sshconfig_sshd(run->ctx, f[0].path, k, c,
+	    &f[1].text)) != 0 ||
+	    (r = prepare_whole(run, o, &f[0])) != 0 ||
+	    (r = prepare_merge(run, o, &f[1])) != 0 ||
+	    (r = mkdirs(run, o, dir)) != 0)
+		goto out;
+	r = write_files(run, o, f, 2);
+out:
+	free_files(f, 2);
+	free(k);
+	free(c);
+	return r;
+}
+
+static int
+cmd_config(struct cmd_run *run, int argc, char **argv)
+{
+	struct config_opts o;
+	const struct strvec *src = NULL;
+	const char *key = "ssh_host_ecdsa_key";
+	const char *cert = "ssh_host_ecdsa_key-cert.pub";
+	EVP_PKEY **keys = NULL;
+	char **args, *text = NULL;
+	size_t i;
+	int nargs, r, ret;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) !=
+	    CMD_CONTINUE) {
+		ret = r;
+		goto out;
+	}
+	for (i = 0; i < o.set.n; i++) {
+		if (!o.host) {
+			ret = cmd_usage_error(run, "--set needs --host");
+			goto out;
+		}
+		if (strncmp(o.set.v[i], "Key=", 4) == 0 && o.set.v[i][4])
+			key = o.set.v[i] + 4;
+		else if (strncmp(o.set.v[i], "Certificate=", 12) == 0 &&
+		    o.set.v[i][12])
+			cert = o.set.v[i] + 12;
+		else {
+			ret = cmd_usage_error(run, "--set: '%s' is not "
+			    "Key=<file> or Certificate=<file>", o.set.v[i]);
+			goto out;
+		}
+	}
+	if (o.dir != NULL && !o.host) {
+		ret = cmd_usage_error(run, "--dir needs --host");
+		goto out;
+	}
+	if (o.roots && (o.set.n > 0 || o.dry_run)) {
+		ret = cmd_usage_error(run, "--roots goes with neither --set "
+		    "nor --dry-run");
+		goto out;
+	}
+	/* --roots prints the keys that verify user certificates (host
+	 * ones with --host); a client trusts host CAs, a server user CAs. */
+	if (o.roots)
+		src = o.host ? &o.host_ca : &o.user_ca;
+	else
+		src = o.host ? &o.user_ca : &o.host_ca;
+	if (src->n == 0) {
+		ret = cmd_usage_error(run, "%s is required: pkit cannot ask "
+		    "a CA for its keys yet", src == &o.user_ca ? "--user-ca" :
+		    "--host-ca");
+		goto out;
+	}
+	if ((r = load_keys(run, src, &keys)) != 0) {
+		ret = cmd_fail(run, r);
+		goto out;
+	}
+	if (o.roots) {
+		if ((r = pkit_sshconfig_keys(run->ctx, keys, src->n,
+		    &text)) == 0)
+			fputs(text, stdout);
+	} else if (o.host) {
+		r = host_config(run, &o, keys, src->n, key, cert);
+	} else {
+		r = client_config(run, &o, keys, src->n);
+	}
+	ret = r != 0 ? cmd_fail(run, r) : EXIT_OK;
+out:
+	free(text);
+	free_keys(keys, src != NULL && keys != NULL ? src->n : 0);
+	strvec_clear(&o.user_ca);
+	strvec_clear(&o.host_ca);
+	strvec_clear(&o.set);
+	return ret;
+}
+
+const struct cmd cmd_ssh_config = {
+	"config", cmd_config, NULL, NULL, 0, 0,
+	"write the ssh or sshd configuration that trusts an SSH CA",
+	"For a client (the default), writes $PKITPATH/ssh/known_hosts with "
+	"an\n\"@cert-authority *\" line for each --host-ca key, "
+	"$PKITPATH/ssh/config that\nmakes ssh read it for every host, and a "
+	"block in ~/.ssh/config that\nincludes that file, so that ssh accepts "
+	"any host certificate the CA signed.\n"
+	"\n"
+	"With --host, for a server: writes <dir>/ca.pub (default "
+	"/etc/ssh/ca.pub)\nwith the --user-ca keys, and a block in "
+	"<dir>/sshd_config that sets\nTrustedUserCAKeys to it and the host "
+	"key and certificate (--set Key=...,\n--set Certificate=...; by "
+	"default ssh_host_ecdsa_key and its -cert.pub).\n"
+	"\n"
+	"The blocks sit between \"# BEGIN pkit ssh config\" and \"# END pkit "
+	"ssh\nconfig\" lines at the top of the file and are replaced on the "
+	"next run; the\nrest of the file is kept.  --dry-run prints instead "
+	"of writing.  --roots\nprints the user CA keys (with --host the host "
+	"CA keys), one per line, as\nstep ssh config --roots does.\n"
+	"\n"
+	"The CA keys come from files for now; with pkit's SSH CA they will "
+	"come\nfrom its /ssh/roots.",
+	"Trust host certificates signed by a CA, for this user:\n"
+	"  $ pkit ssh config --host-ca host_ca.pub\n"
+	"Make sshd trust user certificates of a CA:\n"
+	"  $ pkit ssh config --host --user-ca user_ca.pub\n"
+	"Print the CA keys that sign user certificates:\n"
+	"  $ pkit ssh config --roots --user-ca user_ca.pub\n",
+	config_opts
+};
