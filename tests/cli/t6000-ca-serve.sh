@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='pkit ca serve: the read-only routes, TLS, and the verb'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
 SQ="'"
 
 test_expect_success 'a CA made with openssl, and its ca.json' '

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='pkit ca serve: limits, timeouts and hostile clients'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
 
 # raw_status REQUEST: send the bytes (printf format) over TLS; print the
 # status line that comes back (the server must close afterwards).

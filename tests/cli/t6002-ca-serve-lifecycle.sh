@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='pkit ca serve: reload, certificate renewal, drain, memory'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
 SQ="'"
 
 # wait_log PATTERN: until serve.log has a line matching PATTERN (10 s).
