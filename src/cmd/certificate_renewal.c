@@ -161,14 +161,10 @@ const struct cmd cmd_certificate_needs_renewal = {
 	"expired\ncertificate always needs renewal.\n"
 	"\n"
 	"The exit statuses are step's, which scripts depend on; they differ "
-	"from\nthose of the other verbs:\n"
-	"  0    the certificate needs renewal\n"
-	"  1    it does not\n"
-	"  2    <crt-file> does not exist, or a usage error\n"
-	"  255  any other error (unreadable or malformed file)",
+	"from\nthose of the other verbs (see EXIT STATUS).",
 	"Renew from cron when two thirds of the lifetime have passed:\n"
 	"  $ pkit certificate needs-renewal /etc/ssl/host.crt && renew-host\n"
 	"Ask whether it expires within a day:\n"
 	"  $ pkit certificate needs-renewal --expires-in 24h host.crt\n",
-	renew_opts
+	renew_opts, 0, CMD_EXIT_NEEDS_RENEWAL
 };

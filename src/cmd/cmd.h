@@ -104,7 +104,16 @@ struct cmd {
 	const char *examples;	/* "text:\n  $ command\n" blocks */
 	const struct cmd_opt *opts;	/* NULL or terminated by OPT_END */
 	unsigned flags;
+	/* Exit statuses when they differ from 0/1/2: lines "N  meaning". */
+	const char *exit_status;
 };
+
+/* step's needs-renewal statuses, which scripts depend on. */
+#define CMD_EXIT_NEEDS_RENEWAL \
+	"0    the certificate needs renewal\n" \
+	"1    it does not\n" \
+	"2    the file does not exist, or a usage error\n" \
+	"255  any other error (unreadable or malformed file)\n"
 
 /* Options given before the group, and the environment they come from. */
 struct globals {

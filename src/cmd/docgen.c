@@ -118,6 +118,29 @@ man_examples(FILE *fp, const char *ex)
 	}
 }
 
+/* "N  meaning" lines as a tagged list. */
+static void
+man_exit_status(FILE *fp, const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n"), code = strcspn(p, " ");
+		const char *rest = p + code;
+
+		if (code > n)
+			code = n;
+		while (rest < p + n && *rest == ' ')
+			rest++;
+		fprintf(fp, ".TP\n%.*s\n", (int)code, p);
+		roff(fp, rest, (size_t)(p + n - rest));
+		fputc('\n', fp);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
 struct man_state {
 	const char *dir;
 	int failed;
@@ -207,10 +230,14 @@ man_page(const char *path, const struct cmd *c, void *arg)
 		}
 		fprintf(fp, ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nshow the help\n");
 	}
-	fprintf(fp, ".SH EXIT STATUS\n.TP\n0\nsuccess\n.TP\n1\n"
-	    "failure, including a negative answer (a signature, chain or code "
-	    "that does not verify)\n.TP\n2\nusage error: unknown command or "
-	    "option, missing argument\n");
+	fprintf(fp, ".SH EXIT STATUS\n");
+	if (c->exit_status != NULL)
+		man_exit_status(fp, c->exit_status);
+	else
+		fprintf(fp, ".TP\n0\nsuccess\n.TP\n1\n"
+		    "failure, including a negative answer (a signature, chain "
+		    "or code that does not verify)\n.TP\n2\nusage error: "
+		    "unknown command or option, missing argument\n");
 	if (c->examples != NULL) {
 		fprintf(fp, ".SH EXAMPLES\n");
 		man_examples(fp, c->examples);

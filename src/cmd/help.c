@@ -89,6 +89,10 @@ cmd_print_help(FILE *fp, const char *path, const struct cmd *c)
 			print_opt(fp, o);
 		fprintf(fp, "  -h, --help                  show this help\n");
 	}
+	if (c->exit_status != NULL) {
+		fprintf(fp, "\nExit status:\n");
+		print_indented(fp, c->exit_status, 2);
+	}
 	if (c->examples != NULL) {
 		fprintf(fp, "\nExamples:\n");
 		print_indented(fp, c->examples, 2);

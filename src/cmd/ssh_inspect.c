@@ -325,16 +325,13 @@ const struct cmd cmd_ssh_needs_renewal = {
 	"whether it expires within 8 hours.\nAn expired certificate always "
 	"needs renewal; one valid forever never does.\n"
 	"\n"
-	"The exit statuses are step's, as for certificate needs-renewal:\n"
-	"  0    the certificate needs renewal\n"
-	"  1    it does not\n"
-	"  2    <crt-file> does not exist, or a usage error\n"
-	"  255  any other error (unreadable or malformed file)",
+	"The exit statuses are step's, as for certificate needs-renewal (see "
+	"EXIT\nSTATUS).",
 	"Renew a host certificate from cron when two thirds of its lifetime "
 	"passed:\n"
 	"  $ pkit ssh needs-renewal /etc/ssh/ssh_host_ecdsa_key-cert.pub && "
 	"renew-host\n"
 	"Ask whether a user certificate expires within the hour:\n"
 	"  $ pkit ssh needs-renewal --expires-in 1h id_ecdsa-cert.pub\n",
-	renew_opts
+	renew_opts, 0, CMD_EXIT_NEEDS_RENEWAL
 };

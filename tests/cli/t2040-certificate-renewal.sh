@@ -83,7 +83,11 @@ test_expect_success 'usage errors: exit 2' '
 test_expect_success 'the exit statuses are in the man page and --help' '
 	pkit certificate needs-renewal --help >help &&
 	grep -q "^ *255 *any other error" help &&
-	grep -q "^ *2 *<crt-file> does not exist" help
+	grep -q "^ *2 *the file does not exist" help &&
+	page="$PKIT_BUILD_DIR/man/gen/pkit-certificate-needs-renewal.1" &&
+	MANWIDTH=80 man -l "$page" 2>/dev/null | sed -n "/^EXIT STATUS/,/^[A-Z]/p" >man.txt &&
+	grep -q "255 *any other error" man.txt &&
+	grep -q "0 *the certificate needs renewal" man.txt
 '
 
 test_done
