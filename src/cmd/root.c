@@ -49,7 +49,7 @@ static const struct cmd cmd_completion_row = {
 	  "Install the fish completion for the current user:\n"
 	  "  $ pkit completion fish > ~/.config/fish/completions/pkit.fish\n" };
 static const struct cmd cmd_help_row = {
-	"help", cmd_help, NULL, "[<group> [<command>]]", 0, 2,
+	"help", cmd_help, NULL, "[<group> [<command>...]]", 0, -1,
 	  "show help for pkit, a group or a command",
 	  "Prints the same text as --help for the named group or command.  "
 	  "The man\npages (man pkit, man pkit-crypto-keypair ...) hold the "

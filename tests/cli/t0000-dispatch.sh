@@ -29,6 +29,13 @@ test_expect_success 'help for a group and a verb' '
 	grep -q "^usage: pkit path \[options\]" verb
 '
 
+test_expect_success 'help reaches commands at any depth' '
+	pkit help crypto nacl box seal >deep &&
+	pkit crypto nacl box seal --help >deep2 &&
+	test_cmp deep deep2 &&
+	grep -q "^usage: pkit crypto nacl box seal" deep
+'
+
 test_expect_success 'a group without a command is a usage error' '
 	test_expect_code 2 pkit crypto >out 2>err &&
 	test ! -s out &&
