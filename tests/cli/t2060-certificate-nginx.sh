@@ -34,7 +34,7 @@ MPORT=$(free_port)
 
 test_expect_success 'nginx starts with them on 127.0.0.1' '
 	mkdir -p logs &&
-	cat >nginx.conf <<-EOF &&
+	cat >nginx.conf <<-EOF
 	master_process off;
 	daemon off;
 	pid $TRASH/nginx.pid;
@@ -61,6 +61,8 @@ test_expect_success 'nginx starts with them on 127.0.0.1' '
 		}
 	}
 	EOF
+	test -s nginx.conf || return 1
+	# Started on its own (not after &&), so that $! is nginx itself.
 	nginx -p "$TRASH" -c "$TRASH/nginx.conf" 2>nginx.err &
 	NGINX_PID=$!
 	i=0
@@ -103,5 +105,9 @@ test_expect_success 'mTLS: no client certificate, or one from another CA, is ref
 	test "$(cat code)" = 400
 '
 
-stop_nginx
+test_expect_success 'nginx is stopped by the test' '
+	stop_nginx &&
+	! pgrep -f "nginx -p $TRASH" >/dev/null
+'
+
 test_done
