@@ -385,16 +385,16 @@ parse_one(struct pkit_ctx *ctx, const char *pem, const char *what,
     X509 **out)
 {
 	STACK_OF(X509) *sk = NULL;
-	int r;
+	int n, r;
 
 	*out = NULL;
 	if ((r = pkit_x509_parse_certs(ctx, (const unsigned char *)pem,
 	    strlen(pem), what, &sk)) != 0)
 		return r;
-	if (sk_X509_num(sk) != 1) {
+	if ((n = sk_X509_num(sk)) != 1) {
 		sk_X509_pop_free(sk, X509_free);
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: expected one "
-		    "certificate, got %d", what, sk_X509_num(sk));
+		    "certificate, got %d", what, n);
 	}
 	*out = sk_X509_shift(sk);
 	sk_X509_free(sk);
