@@ -7,12 +7,19 @@
 
 static const struct cmd *const ca_sub[] = {
 	&cmd_ca_bootstrap,
+	&cmd_ca_certificate,
 	&cmd_ca_federation,
 	&cmd_ca_health,
+	&cmd_ca_init,
 	&cmd_ca_provisioner,
+	&cmd_ca_rekey,
+	&cmd_ca_renew,
+	&cmd_ca_revoke,
 	&cmd_ca_root,
 	&cmd_ca_roots,
 	&cmd_ca_serve,
+	&cmd_ca_sign,
+	&cmd_ca_token,
 	NULL
 };
 

@@ -1,6 +1,8 @@
 /* ca_client.h - what the `pkit ca` client verbs share: their options
  * (--ca-url, --root, --fingerprint), where the values come from, and the
- * rows of the verbs in ca_bootstrap.c and ca_provisioner.c.
+ * rows of the verbs in ca_bootstrap.c and ca_provisioner.c; and what the
+ * verbs that get certificates share (ca_token.c, ca_picker.c): minting a
+ * token with a provisioner chosen by flag or on the terminal.
  *
  * Each value is taken from, in this order: the flag; the environment
  * (PKIT_CA_URL, PKIT_ROOT, PKIT_FINGERPRINT; empty counts as unset);
@@ -73,6 +75,59 @@ int ca_path(struct cmd_run *run, const char *rel, char *buf, size_t size);
 int ca_save(struct cmd_run *run, const char *path, const void *data,
     size_t len, int force, const char *what);
 
+/* ---- tokens (ca_token.c) and the provisioner picker (ca_picker.c) ---- */
+
+struct pkit_token_req;
+struct pkit_jwk_key;
+
+/* How a verb that mints a token finds the provisioner and its key. */
+struct ca_token_flags {
+	const char *provisioner;	/* --provisioner (--issuer): a name */
+	const char *kid;		/* --kid */
+	const char *provisioner_password_file;
+	const char *password_file;	/* --password-file, as step accepts */
+	const char *key;		/* --key: a key file instead of the
+					   CA's encrypted key (ca token) */
+};
+
+#define OPT_CA_PROVISIONER(T, m) \
+	{ "provisioner", 0, OPT_STRING, offsetof(T, m.provisioner), "name", \
+	  "the JWK provisioner that signs the token (asked for on a " \
+	  "terminal when the CA has several)", NULL, 0, "issuer" }
+#define OPT_CA_KID(T, m) \
+	{ "kid", 0, OPT_STRING, offsetof(T, m.kid), "kid", \
+	  "the key ID of the provisioner's key (to choose between " \
+	  "provisioners)" }
+#define OPT_CA_PROV_PASSWORD_FILE(T, m) \
+	{ "provisioner-password-file", 0, OPT_STRING, \
+	  offsetof(T, m.provisioner_password_file), "file", \
+	  "read the password of the provisioner's key from the first " \
+	  "line of file", NULL, OPT_F_FILE }
+
+/* Mint a token for req with a JWK provisioner of the CA that c talks to:
+ * choose it (flags, the only one, or the picker on a terminal), fetch and
+ * decrypt its key (or read --key), and sign.  req's ca_url, issuer and
+ * sha are filled in here.  *desc is "name (JWK) [kid: ...]" for the
+ * "Provisioner" line.  Returns 0 or a pkit error (PKIT_ERR_USAGE when a
+ * provisioner must be named and cannot be asked for). */
+int ca_token_mint(struct cmd_run *run, const struct ca_config *cfg,
+    struct pkit_ca_client *c, const struct ca_token_flags *f,
+    struct pkit_token_req *req, char **token, char **desc);
+
+/* Print "✔ <label>: <value>" on stderr, as step does (coloured on a
+ * terminal). */
+void ca_check_line(const char *label, const char *value);
+
+/* The SHA-256 fingerprint of the first certificate of the root file. */
+int ca_root_fingerprint(struct cmd_run *run, const char *root, char **out);
+
+/* Let the person at the terminal choose one of n items (n >= 2) with the
+ * arrow keys (or j/k, or a digit) and Enter; *choice is its index.
+ * title is the question.  Fails with PKIT_ERR_NO_TTY without a terminal
+ * and PKIT_ERR_ARG when the choice is cancelled (Ctrl-C, Escape, q). */
+int ca_pick(struct cmd_run *run, const char *title,
+    const char *const *items, size_t n, size_t *choice);
+
 /* The rows; the `ca` group (src/cmd/ca.c) lists them. */
 extern const struct cmd cmd_ca_bootstrap;
 extern const struct cmd cmd_ca_federation;
@@ -80,5 +135,11 @@ extern const struct cmd cmd_ca_health;
 extern const struct cmd cmd_ca_provisioner;
 extern const struct cmd cmd_ca_root;
 extern const struct cmd cmd_ca_roots;
+extern const struct cmd cmd_ca_token;		/* ca_token.c */
+extern const struct cmd cmd_ca_certificate;	/* ca_certificate.c */
+extern const struct cmd cmd_ca_sign;
+extern const struct cmd cmd_ca_renew;		/* ca_renew.c */
+extern const struct cmd cmd_ca_rekey;
+extern const struct cmd cmd_ca_revoke;		/* ca_revoke.c */
 
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lib/ca/authority.h"
 #include "lib/ca/server.h"
 #include "lib/fs.h"
 #include "lib/key.h"
@@ -120,6 +121,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	struct serve_opts o = { 0 };
 	struct pkit_ca_server_opts so = { 0 };
 	struct pkit_ca_server *srv = NULL;
+	struct pkit_ca_authority *auth = NULL;
 	struct serve_ctx sc;
 	char **args, config[4096];
 	int nargs, r;
@@ -159,13 +161,17 @@ serve(struct cmd_run *run, int argc, char **argv)
 	so.load_key = load_key;
 	so.load_key_arg = &sc;
 	so.log = log_stderr;
-	if ((r = pkit_ca_server_new(run->ctx, &so, &srv)) != 0 ||
+	if ((r = pkit_ca_authority_new(run->ctx, &auth)) != 0 ||
+	    (r = pkit_ca_server_new(run->ctx, &so, &srv)) != 0 ||
 	    (r = pkit_ca_api_static(run->ctx, srv)) != 0 ||
+	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
+		pkit_ca_authority_free(auth);
 		return cmd_fail(run, r);
 	}
 	pkit_ca_server_free(srv);
+	pkit_ca_authority_free(auth);
 	return EXIT_OK;
 }
 

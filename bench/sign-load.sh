@@ -1,0 +1,81 @@
+#!/bin/sh
+# sign-load.sh - certificates per second of `pkit ca serve` under load.
+#
+#   bench/sign-load.sh [BUILD_DIR [SECONDS [CONNECTIONS...]]]
+#
+# Makes a CA with `pkit ca init` (SQLite, synchronous=FULL: every
+# certificate is on stable storage before its answer), pre-makes one
+# request body per certificate with bench/sign_reqs (a fresh one-time
+# token each, 256 distinct CSRs in turn), starts `pkit ca serve` (one
+# event loop per core) and drives POST /sign with wrk over keep-alive TLS
+# (2 threads, the given connection counts; default 32 and 1000), on the
+# same machine.  Reports certificates/s (201 answers only), latency
+# percentiles, the server's peak RSS, and checks that the database holds
+# exactly the certificates answered.  Then `openssl speed ecdsap256` for
+# scale: each certificate costs two P-256 verifications (token, CSR) and
+# one signature.
+#
+# Use a build without sanitizers: ./configure CFLAGS="-O2 -g".  Needs wrk
+# (Debian package wrk).
+set -eu
+
+BUILD=$(cd "${1:-.}" && pwd)
+SECS=${2:-10}
+shift 2 2>/dev/null || shift $#
+CONNS=${*:-32 1000}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PY=/usr/bin/python3
+
+command -v wrk >/dev/null || { echo "sign-load.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+make -C "$BUILD" -s pkit bench/sign_reqs >/dev/null
+PKIT=$BUILD/pkit
+TMP=$(mktemp -d /tmp/pkit-signbench.XXXXXX)
+SERVER=
+cleanup() {
+	if test -n "$SERVER"; then
+		kill -KILL "$SERVER" 2>/dev/null || :
+		wait "$SERVER" 2>/dev/null || :
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+ulimit -n 8192 2>/dev/null || :
+
+export PKITPATH="$TMP/pkit" PKIT_NONINTERACTIVE=1
+PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "bench password" >"$TMP/pw.txt"
+"$PKIT" ca init --name Bench --dns localhost --dns 127.0.0.1 \
+	--address "127.0.0.1:$PORT" --password-file "$TMP/pw.txt" 2>/dev/null
+jq_() { $PY -c 'import json, sys; print(eval(sys.argv[2], {"d": json.load(open(sys.argv[1]))}))' "$@"; }
+jq_ "$PKITPATH/config/ca.json" 'd["authority"]["provisioners"][0]["encryptedKey"]' >"$TMP/ek"
+"$PKIT" crypto jwe decrypt --password-file "$TMP/pw.txt" "$TMP/ek" >"$TMP/prov.json"
+chmod 600 "$TMP/prov.json"
+FP=$(jq_ "$PKITPATH/config/defaults.json" 'd["fingerprint"]')
+
+echo "# pkit ca serve, POST /sign, $(nproc) cores shared with wrk, ${SECS}s per run"
+echo "# $(uname -srm); $(openssl version)"
+for c in $CONNS; do
+	n=$((SECS * 20000))
+	rm -f "$TMP"/reqs.*
+	"$BUILD/bench/sign_reqs" -k "$TMP/prov.json" -a "https://localhost:$PORT/1.0/sign" \
+		-s "$FP" -n "$n" -f 2 -o "$TMP/reqs"
+	rm -f "$PKITPATH"/db/pkit.db*
+	"$PKIT" ca serve --password-file "$TMP/pw.txt" >"$TMP/serve.out" 2>"$TMP/serve.log" &
+	SERVER=$!
+	until grep -q "Serving HTTPS" "$TMP/serve.log"; do sleep 0.05; done
+	rss0=$(awk '/VmRSS/ { print $2 }' "/proc/$SERVER/status")
+	echo "## $c connections"
+	wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
+		"https://127.0.0.1:$PORT" -- "$TMP/reqs" >"$TMP/wrk.out" 2>&1
+	sed -n "/^certs /,\$p" "$TMP/wrk.out"; grep -q "^certs " "$TMP/wrk.out" || cat "$TMP/wrk.out"
+	grep -E "Requests/sec|Transfer" "$TMP/wrk.out" || :
+	echo "server RSS: $((rss0 / 1024)) MiB idle, peak $(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$SERVER/status") MiB"
+	kill -TERM "$SERVER"
+	wait "$SERVER"
+	SERVER=
+	rows=$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pkit_certs").fetchone()[0])' "$PKITPATH/db/pkit.db")
+	certs=$(awk '/^certs / { print $2 }' "$TMP/wrk.out")
+	echo "recorded in the database: $rows (answered 201: $certs)"
+done
+echo "## openssl speed ecdsap256 (one core)"
+openssl speed -seconds 3 ecdsap256 2>/dev/null | tail -n 1
