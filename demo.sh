@@ -46,4 +46,36 @@ step "lint, fingerprint, renewal check"
 "$PKIT" certificate fingerprint leaf.crt
 if "$PKIT" certificate needs-renewal leaf.crt; then echo "needs renewal"; else echo "does not need renewal yet"; fi
 
+step "a local online CA: ca init, then ca serve on 127.0.0.1"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(PKITPATH="$DEMO/ca" "$PKIT" ca init --name "Demo CA" --dns localhost \
+	--address "127.0.0.1:$PORT" --provisioner admin --password-file password.txt)
+PKITPATH="$DEMO/ca" "$PKIT" ca serve --password-file password.txt 2>ca.log &
+CA_PID=$!
+trap 'kill $CA_PID 2>/dev/null; wait $CA_PID 2>/dev/null' EXIT
+i=0
+until grep -q "Serving HTTPS" ca.log; do
+	i=$((i + 1)); [ $i -lt 100 ] || { cat ca.log; exit 1; }
+	sleep 0.1
+done
+tail -n 1 ca.log
+
+step "bootstrap trust in it, by the root's fingerprint"
+FP=$(sed -n 's/.*"fingerprint": *"\([0-9a-f]*\)".*/\1/p' "$DEMO/ca/config/defaults.json")
+"$PKIT" ca bootstrap --ca-url "https://localhost:$PORT" --fingerprint "$FP"
+"$PKIT" ca health
+
+step "a certificate from the CA (a one-time token, then /sign)"
+"$PKIT" ca certificate --provisioner admin --provisioner-password-file password.txt \
+	localhost site.crt site.key
+"$PKIT" certificate inspect --short site.crt
+
+step "renew it (mTLS to /renew): a new serial, a later expiry"
+before=$(openssl x509 -in site.crt -noout -serial)
+sleep 1
+"$PKIT" ca renew --force site.crt site.key
+"$PKIT" certificate inspect --short site.crt
+after=$(openssl x509 -in site.crt -noout -serial)
+[ "$before" != "$after" ] && echo "renewed: $before -> $after"
+
 printf '\nDone: the files are in %s\n' "$DEMO"
