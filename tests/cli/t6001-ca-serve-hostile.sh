@@ -180,6 +180,7 @@ test_expect_success 'at its connection limit it queues, and serves when one free
 '
 
 test_expect_success 'out of file descriptors, it pauses and recovers' '
+	: >serve.log &&
 	(ulimit -n 64 && exec "$PKIT_BIN" ca serve --password-file ca/pw.txt \
 		--max-conns 1000 --read-timeout 2s ca.json) >serve.out 2>serve.log &
 	CA_PID=$! &&
