@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='the seed workflow against pkit ca serve: init, serve, bootstrap, token, certificate, inspect, renew, revoke, renew refused; the daemon on 5-minute certificates; the CA down and back'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
 
 # The client side of the CA runs in its own $PKITPATH, as on another
 # host; the CA's is $SERVER.

@@ -6,8 +6,8 @@ with pkit crypto jwt sign from the provisioner key in encryptedKey,
 requests with curl, chains checked with openssl verify.  Bodies and
 statuses are compared with step-ca 0.19'"'"'s captured answers.'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
-. "$(dirname "$0")/lib-casign.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-casign.sh"
 
 casign_suite
 

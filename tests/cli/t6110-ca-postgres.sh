@@ -8,8 +8,8 @@ database: a token used on one is refused by the other, a certificate
 issued by one is renewed by the other, and one revoked on one is never
 renewed by the other.'
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-ca.sh"
-. "$(dirname "$0")/lib-casign.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-casign.sh"
 
 PG_BIN=
 for d in /usr/lib/postgresql/*/bin; do

@@ -80,6 +80,12 @@ test_expect_success 'the build lists every test script' '
 	done
 '
 
+test_expect_success 'test scripts find their helpers through TEST_SRC_DIR' '
+	# lib.sh changes directory; a relative $0 (in-tree builds) then
+	# points nowhere.
+	! grep -n "dirname \"\$0\")/lib-" "$PKIT_SRC_DIR"/tests/cli/t*.sh
+'
+
 test_expect_success 'no banned function in src/' '
 	! grep -nE "\<(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|sscanf|strncpy) *\(" \
 		"$PKIT_SRC_DIR"/src/*.c "$PKIT_SRC_DIR"/src/*/*.c "$PKIT_SRC_DIR"/src/*/*/*.c
