@@ -179,17 +179,25 @@ test_expect_success 'at its connection limit it queues, and serves when one free
 	ca_stop
 '
 
-test_expect_success 'out of file descriptors, it pauses and recovers' '
-	: >serve.log &&
-	(ulimit -n 64 && exec "$PKIT_BIN" ca serve --password-file ca/pw.txt \
-		--max-conns 1000 --read-timeout 2s ca.json) >serve.out 2>serve.log &
-	CA_PID=$! &&
-	wait_ready &&
-	client tcp 150 >tcp &&
-	between "$(cat tcp)" 1.5 20 &&
-	grep -q "accepting connections: Too many open files; pausing" serve.log &&
-	test "$(get /health)" = 200 &&
-	ca_stop
-'
+# Under ASan the sanitizer needs descriptors of its own at 64 open files,
+# and the timing bounds below flaked in CI (issue 9 follow-up): run this
+# step in release builds only.
+if ldd "$PKIT_BIN" 2>/dev/null | grep -q libasan; then
+	test_skip 'out of file descriptors, it pauses and recovers' \
+		'a sanitizer build: fd exhaustion timing is not reliable there'
+else
+	test_expect_success 'out of file descriptors, it pauses and recovers' '
+		: >serve.log &&
+		(ulimit -n 64 && exec "$PKIT_BIN" ca serve --password-file ca/pw.txt \
+			--max-conns 1000 --read-timeout 2s ca.json) >serve.out 2>serve.log &
+		CA_PID=$! &&
+		wait_ready &&
+		client tcp 150 >tcp &&
+		between "$(cat tcp)" 1.5 20 &&
+		grep -q "accepting connections: Too many open files; pausing" serve.log &&
+		test "$(get /health)" = 200 &&
+		ca_stop
+	'
+fi
 
 test_done
