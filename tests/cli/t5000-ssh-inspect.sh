@@ -15,7 +15,7 @@ fi
 same_as_keygen() {
 	ssh-keygen -L -f "$1" | sed "s/ *\$//" >kg.out &&
 	pkit ssh inspect "$1" >pk.raw &&
-	sed "s/\\([0-9]\\)Z\\b/\\1/g" pk.raw >pk.out &&
+	sed "s/\\([0-9][0-9]:[0-9][0-9]:[0-9][0-9]\\)Z/\\1/g" pk.raw >pk.out &&
 	test_cmp kg.out pk.out
 }
 
