@@ -7,77 +7,9 @@ authority'"'"'s policy; a policy that does not parse stops the start.'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_SRC_DIR/lib-ca.sh"
 . "$TEST_SRC_DIR/lib-casign.sh"
+. "$TEST_SRC_DIR/lib-capolicy.sh"
 
-FORBIDDEN='The request was forbidden by the certificate authority: '
-
-# set_policy WHERE JSON: put JSON at authority.policy (WHERE=authority) or
-# at the admin provisioner's "policy" (WHERE=prov); "null" removes it.
-set_policy() {
-	"$SYS_PYTHON" - "$PKITPATH/config/ca.json" "$1" "$2" <<-\EOF
-	import json, sys
-	path, where, pol = sys.argv[1:4]
-	d = json.load(open(path))
-	obj = d["authority"]
-	if where == "prov":
-	    obj = obj["provisioners"][0]
-	pol = json.loads(pol)
-	if pol is None:
-	    obj.pop("policy", None)
-	else:
-	    obj["policy"] = pol
-	json.dump(d, open(path + ".new", "w"), indent="\t")
-	EOF
-	mv "$PKITPATH/config/ca.json.new" "$PKITPATH/config/ca.json"
-}
-
-# sign_names CN SAN...: a CSR and a token for CN with SANs, POSTed to
-# /sign; the status is printed, the body is in out.
-sign_names() {
-	n=$1
-	shift
-	san=
-	sans=
-	for s in "$@"
-	do
-		case $s in
-		*@*) t=email ;;
-		*://*) t=URI ;;
-		*[!0-9.]*) t=DNS ;;
-		*) t=IP ;;
-		esac
-		san="${san:+$san,}$t:$s"
-		sans="${sans:+$sans, }\"$s\""
-	done
-	openssl ecparam -name prime256v1 -genkey -noout -out "$n.key" 2>/dev/null &&
-	openssl req -new -key "$n.key" -subj "/CN=$n" \
-		${san:+-addext "subjectAltName=$san"} -out "$n.csr" 2>/dev/null &&
-	printf '{"sans": [%s], "sha": "%s"}\n' "$sans" "$FP" >claims.json &&
-	t=$(pkit crypto jwt sign --key prov.json --iss admin \
-		--aud "$CA_URL/1.0/sign" --sub "$n" --exp 5m claims.json) &&
-	sign_req "$n.csr" "$t" &&
-	post /sign req.json
-}
-
-# refused NAME-DETAIL: out is step's 403 body naming it.
-refused() {
-	jget out 'd["status"]' >st &&
-	test "$(cat st)" = 403 &&
-	jget out 'd["message"]' >msg &&
-	echo "$FORBIDDEN$1." >want &&
-	test_cmp want msg
-}
-
-test_expect_success 'setup: ca init, the provisioner key' '
-	echo "ca keys pw" >pw.txt &&
-	pkit ca init --name Test --dns localhost --dns 127.0.0.1 \
-		--address "$ADDR" --password-file pw.txt 2>init.log &&
-	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&
-	CA_URL=$(jget "$PKITPATH/config/defaults.json" "d[\"ca-url\"]") &&
-	jget "$PKITPATH/config/ca.json" \
-		"d[\"authority\"][\"provisioners\"][0][\"encryptedKey\"]" >ek.jwe &&
-	pkit crypto jwe decrypt --password-file pw.txt ek.jwe >prov.json &&
-	chmod 600 prov.json
-'
+capolicy_setup
 
 test_expect_success 'setup: an authority policy and a provisioner policy' '
 	set_policy authority "{\"x509\": {\"allow\": {\"dns\": [\"*.localhost\"],
@@ -139,25 +71,12 @@ test_expect_success 'refusals are logged with the name, and the server keeps ser
 test_expect_success 'allowWildcardNames admits *.localhost after a reload (SIGHUP), at both levels' '
 	set_policy authority "{\"x509\": {\"allow\": {\"dns\": [\"*.localhost\"],
 		\"ip\": [\"127.0.0.0/8\"]}, \"allowWildcardNames\": true}}" &&
-	kill -HUP "$CA_PID" &&
-	n=0 &&
-	while ! grep -q "reloaded" serve.log && test $n -lt 50
-	do
-		sleep 0.1
-		n=$((n + 1))
-	done &&
+	reload &&
 	test "$(sign_names w.localhost "*.localhost")" = 403 &&
 	refused "dns name \"*.localhost\" not allowed" &&
 	set_policy prov "{\"x509\": {\"deny\": {\"dns\": [\"secret.localhost\"]},
 		\"allowWildcardNames\": true}}" &&
-	: >serve.log &&
-	kill -HUP "$CA_PID" &&
-	n=0 &&
-	while ! grep -q "reloaded" serve.log && test $n -lt 50
-	do
-		sleep 0.1
-		n=$((n + 1))
-	done &&
+	reload &&
 	test "$(sign_names w.localhost "*.localhost")" = 201
 '
 
@@ -165,14 +84,7 @@ test_expect_success 'renew and rekey go through the authority policy' '
 	test "$(post /renew /dev/null --cert api.crt --key api.localhost.key)" = 201 &&
 	crt_of out renewed.crt &&
 	set_policy authority "{\"x509\": {\"deny\": {\"dns\": [\"api.localhost\"]}}}" &&
-	: >serve.log &&
-	kill -HUP "$CA_PID" &&
-	n=0 &&
-	while ! grep -q "reloaded" serve.log && test $n -lt 50
-	do
-		sleep 0.1
-		n=$((n + 1))
-	done &&
+	reload &&
 	test "$(post /renew /dev/null --cert renewed.crt --key api.localhost.key)" = 403 &&
 	refused "dns name \"api.localhost\" not allowed" &&
 	openssl ecparam -name prime256v1 -genkey -noout -out rk.key &&

@@ -529,9 +529,11 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	if ((auth->provs = calloc(cfg->nprovisioners,
 	    sizeof(*auth->provs))) == NULL)
 		return nomem(ctx);
-	for (i = 0; i < cfg->nprovisioners; i++, auth->nprovs++) {
+	for (i = 0; i < cfg->nprovisioners; i++) {
 		struct pkit_ca_prov *p = &auth->provs[i];
 
+		/* counted now, so that a failure frees what it loaded */
+		auth->nprovs = i + 1;
 		p->conf = &cfg->provisioners[i];
 		snprintf(what, sizeof(what), "%s: provisioner %s", cfg->name,
 		    p->conf->name);
