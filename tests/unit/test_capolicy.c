@@ -153,6 +153,20 @@ static const struct xcase x509_cases[] = {
 	  "cn name \"root\" not allowed" },
 	{ "{\"x509\": {\"allow\": {\"dns\": [\"*.local\"]}}}",
 	  "Jane Doe", NULL, 0, "cannot parse cn domain \"Jane Doe\"" },
+	/* IPv4-in-IPv6 addresses match IPv4 rules */
+	{ "{\"x509\": {\"allow\": {\"ip\": [\"10.0.0.0/8\"]}}}",
+	  NULL, "::ffff:10.1.1.1", 1, NULL },
+	/* hostile names are quoted as Go's %q does */
+	{ "{\"x509\": {\"allow\": {\"dns\": [\"*.local\"]}}}",
+	  "a\"b", NULL, 0, "cn name \"a\\\"b\" not allowed" },
+	{ "{\"x509\": {\"allow\": {\"dns\": [\"*.local\"]}}}",
+	  NULL, "x.local|a\001.local", 0,
+	  "cannot parse dns domain \"a\\x01.local\"" },
+	/* a trailing dot or an empty label is not a domain */
+	{ "{\"x509\": {\"deny\": {\"dns\": [\"bad.local\"]}}}",
+	  NULL, "bad.local.", 0, NULL },
+	{ "{\"x509\": {\"deny\": {\"dns\": [\"bad.local\"]}}}",
+	  NULL, "a..local", 0, NULL },
 	/* every name must pass: one bad name among good ones refuses */
 	{ "{\"x509\": {\"allow\": {\"dns\": [\"*.local\"], "
 	  "\"ip\": [\"10.0.0.0/8\"]}}}", "a.local", "a.local|b.local|10.9.9.9|"
