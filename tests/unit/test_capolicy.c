@@ -167,6 +167,9 @@ static const struct xcase x509_cases[] = {
 	  NULL, "bad.local.", 0, NULL },
 	{ "{\"x509\": {\"deny\": {\"dns\": [\"bad.local\"]}}}",
 	  NULL, "a..local", 0, NULL },
+	/* without rules of its type (nor allow rules), a name is not parsed */
+	{ "{\"x509\": {\"deny\": {\"ip\": [\"10.0.0.1\"]}}}",
+	  "Jane Doe", "urn:uuid:1234|we@@ird", 1, NULL },
 	/* every name must pass: one bad name among good ones refuses */
 	{ "{\"x509\": {\"allow\": {\"dns\": [\"*.local\"], "
 	  "\"ip\": [\"10.0.0.0/8\"]}}}", "a.local", "a.local|b.local|10.9.9.9|"

@@ -359,6 +359,9 @@ check_name(struct pkit_ctx *ctx, const struct engine *e, int type, int report,
 	/* a type without rules while others have allow rules: refused */
 	if (e->count[type] == 0 && e->total_allow > 0)
 		return denied(ctx, &nm);
+	/* no rule of this type at all: nothing to parse it for */
+	if (e->count[type] == 0)
+		return PKIT_OK;
 	switch (type) {
 	case N_DNS:
 		nm.dns = s;
@@ -366,7 +369,7 @@ check_name(struct pkit_ctx *ctx, const struct engine *e, int type, int report,
 			return pkit_seterr(ctx, PKIT_ERR_PERM, "cannot parse %s "
 			    "domain %s", type_word[report], quote(q, sizeof(q), s));
 		/* a literal wildcard must be allowed first */
-		if (s[0] == '*' && !e->wildcards && e->count[N_DNS] > 0)
+		if (s[0] == '*' && !e->wildcards)
 			return denied(ctx, &nm);
 		break;
 	case N_IP:
@@ -386,7 +389,7 @@ check_name(struct pkit_ctx *ctx, const struct engine *e, int type, int report,
 		if (uri_host(s, &host) != 0)
 			return nomem(ctx);
 		nm.dns = host;
-		if (e->count[N_URI] > 0 && (*host == '\0' || host[0] == '[' ||
+		if ((*host == '\0' || host[0] == '[' ||
 		    strchr(host, '*') != NULL || parse_ip(host, &nm.ip) ||
 		    !labels_ok(host))) {
 			free(host);

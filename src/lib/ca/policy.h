@@ -26,8 +26,9 @@
  * literal wildcard is refused by a policy with DNS rules even when they
  * are all deny rules (step-ca lets "*.example.com" past a deny of
  * "secret.example.com"), and a CN matching a "cn" deny rule is refused
- * (step-ca goes on to check it as a DNS name).  Names that do not parse
- * are refused (403) where step-ca answers 500.
+ * (step-ca goes on to check it as a DNS name).  A name that does not
+ * parse is refused (403, where step-ca answers 500) when rules of its
+ * type exist, and left alone when neither they nor allow rules do.
  */
 #ifndef PKIT_CA_POLICY_H
 #define PKIT_CA_POLICY_H
