@@ -25,6 +25,8 @@ test_expect_success 'setup: another root, and a leaf that is not a CA' '
 	openssl req -x509 -new -key other.key -subj "/CN=leaf" -days 30 \
 		-addext "basicConstraints=critical,CA:false" -out leaf.crt &&
 	set_json "d[\"x-custom\"] = {\"kept\": True}" &&
+	set_policy authority "{\"x509\": {\"allow\": {\"dns\": [\"*.localhost\"]}}}" &&
+	set_policy prov "{\"ssh\": {\"user\": {\"allow\": {\"principal\": [\"*\"]}}}}" &&
 	chmod 600 "$PKITPATH/config/ca.json"
 '
 
@@ -35,6 +37,8 @@ test_expect_success 'a root file is saved and added to federatedRoots' '
 	grep -q "$OFP" err &&
 	test "$(jget "$PKITPATH/config/ca.json" "d[\"federatedRoots\"] == [\"$saved\"]")" = True &&
 	test "$(jget "$PKITPATH/config/ca.json" "d[\"x-custom\"][\"kept\"]")" = True &&
+	test "$(jget "$PKITPATH/config/ca.json" "d[\"authority\"][\"policy\"][\"x509\"][\"allow\"][\"dns\"] == [\"*.localhost\"]")" = True &&
+	test "$(jget "$PKITPATH/config/ca.json" "d[\"authority\"][\"provisioners\"][0][\"policy\"][\"ssh\"][\"user\"][\"allow\"][\"principal\"] == [\"*\"]")" = True &&
 	test_mode "$PKITPATH/config/ca.json" 600 &&
 	! ls "$PKITPATH/config/" | grep -q tmp
 '
