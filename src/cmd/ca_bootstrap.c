@@ -30,6 +30,7 @@ struct bootstrap_opts {
 	struct ca_flags ca;
 	int install;
 	int force;
+	int federation;
 };
 
 static const struct cmd_opt bootstrap_opts[] = {
@@ -37,6 +38,9 @@ static const struct cmd_opt bootstrap_opts[] = {
 	OPT_CA_FINGERPRINT(struct bootstrap_opts, ca),
 	{ "install", 0, OPT_BOOL, offsetof(struct bootstrap_opts, install),
 	  NULL, "install the root in the system store (not yet)" },
+	{ "federation", 0, OPT_BOOL, offsetof(struct bootstrap_opts,
+	  federation), NULL, "also save the CA's federation bundle in "
+	  "certs/federation.crt" },
 	OPT_FORCE(struct bootstrap_opts),
 	{ 0 }
 };
@@ -95,9 +99,18 @@ const struct cmd cmd_ca_bootstrap = {
 	"ignored.  --install\n(adding the root to the system trust store) is "
 	"not available yet and is\nrefused.\n"
 	"\n"
+	"With --federation it also fetches the CA's federation bundle (GET\n"
+	"/federation: its roots and the roots it federates with, over a\n"
+	"connection that must chain to the root) and writes it to\n"
+	"$PKITPATH/certs/federation.crt, a trust file for peers of any of "
+	"those\nCAs (curl --cacert, openssl -CAfile).\n"
+	"\n"
 	ENV_HELP_FP,
 	"Trust the CA at ca.example.com:9000:\n"
 	"  $ pkit ca bootstrap --ca-url https://ca.example.com:9000 \\\n"
+	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n"
+	"Trust it and the CAs it federates with:\n"
+	"  $ pkit ca bootstrap --federation --ca-url https://ca.example.com:9000 \\\n"
 	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n",
 	bootstrap_opts };
 
@@ -180,16 +193,37 @@ may_replace(struct cmd_run *run, const char *path, const char *data,
 	return cmd_may_overwrite(run, path, force);
 }
 
+static int bundle(struct cmd_run *, STACK_OF(X509) *, unsigned char **,
+    size_t *);
+
+/* GET /federation from url over TLS that must chain to root, as PEM. */
+static int
+federation_bundle(struct cmd_run *run, const char *url, X509 *root,
+    unsigned char **out, size_t *len)
+{
+	struct pkit_ca_client *c = NULL;
+	STACK_OF(X509) *sk = NULL;
+	int r;
+
+	if ((r = pkit_ca_client_new(run->ctx, url, &c)) == 0 &&
+	    (r = pkit_ca_client_add_root(run->ctx, c, root)) == 0 &&
+	    (r = pkit_ca_federation(run->ctx, c, &sk)) == 0)
+		r = bundle(run, sk, out, len);
+	sk_X509_pop_free(sk, X509_free);
+	pkit_ca_client_free(c);
+	return r;
+}
+
 static int
 cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 {
 	struct bootstrap_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	X509 *root = NULL;
-	unsigned char *pem = NULL;
+	unsigned char *pem = NULL, *fed = NULL;
 	char *url = NULL, *defaults = NULL, fp[PKIT_CA_FP_LEN + 1];
-	char root_path[4096], defaults_path[4096], dir[4096];
-	size_t pem_len = 0, defaults_len = 0;
+	char root_path[4096], defaults_path[4096], dir[4096], fed_path[4096];
+	size_t pem_len = 0, defaults_len = 0, fed_len = 0;
 	char **args;
 	int nargs, r;
 
@@ -216,6 +250,12 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_defaults_encode(run->ctx, url, fp, root_path,
 	    &defaults, &defaults_len)) != 0)
 		goto fail;
+	if (o.federation && ((r = ca_path(run, PKIT_CA_FEDERATION_FILE,
+	    fed_path, sizeof(fed_path))) != 0 ||
+	    (r = federation_bundle(run, url, root, &fed, &fed_len)) != 0 ||
+	    (r = may_replace(run, fed_path, (char *)fed, fed_len,
+	    o.force)) != 0))
+		goto fail;
 	if ((r = may_replace(run, root_path, (char *)pem, pem_len,
 	    o.force)) != 0 ||
 	    (r = may_replace(run, defaults_path, defaults, defaults_len,
@@ -235,6 +275,13 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	fprintf(stderr, "The authority configuration has been saved in %s.\n",
 	    defaults_path);
+	if (o.federation) {
+		if ((r = pkit_file_write(run->ctx, fed_path, fed, fed_len,
+		    PKIT_WRITE_FORCE)) != 0)
+			goto fail;
+		fprintf(stderr, "The federation bundle has been saved in %s.\n",
+		    fed_path);
+	}
 	r = EXIT_OK;
 	goto out;
 fail:
@@ -242,6 +289,7 @@ fail:
 out:
 	X509_free(root);
 	free(pem);
+	free(fed);
 	free(url);
 	free(defaults);
 	ca_config_release(&cfg);

@@ -131,6 +131,7 @@ int ca_pick(struct cmd_run *run, const char *title,
 /* The rows; the `ca` group (src/cmd/ca.c) lists them. */
 extern const struct cmd cmd_ca_bootstrap;
 extern const struct cmd cmd_ca_federation;
+extern const struct cmd cmd_ca_federate;
 extern const struct cmd cmd_ca_health;
 extern const struct cmd cmd_ca_provisioner;
 extern const struct cmd cmd_ca_root;

@@ -529,14 +529,21 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	if ((auth->provs = calloc(cfg->nprovisioners,
 	    sizeof(*auth->provs))) == NULL)
 		return nomem(ctx);
-	for (i = 0; i < cfg->nprovisioners; i++, auth->nprovs++) {
+	for (i = 0; i < cfg->nprovisioners; i++) {
 		struct pkit_ca_prov *p = &auth->provs[i];
 
+		/* counted now, so that a failure frees what it loaded */
+		auth->nprovs = i + 1;
 		p->conf = &cfg->provisioners[i];
 		snprintf(what, sizeof(what), "%s: provisioner %s", cfg->name,
 		    p->conf->name);
 		if ((r = pkit_ca_claims_resolve(ctx, &p->conf->claims,
 		    &cfg->claims, what, &p->claims)) != 0)
+			return r;
+		snprintf(what, sizeof(what), "%s: provisioner %s: policy",
+		    cfg->name, p->conf->name);
+		if ((r = pkit_ca_policy_new(ctx, json_object_get(p->conf->json,
+		    "policy"), what, &p->policy)) != 0)
 			return r;
 		if (strcmp(p->conf->type, "JWK") != 0)
 			continue;
@@ -746,6 +753,17 @@ load_signer(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	return PKIT_OK;
 }
 
+/* authority.policy (policy.h). */
+static int
+load_policy(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
+{
+	char what[512];
+
+	snprintf(what, sizeof(what), "%s: authority.policy", auth->cfg->name);
+	return pkit_ca_policy_new(ctx, json_object_get(json_object_get(
+	    auth->cfg->doc, "authority"), "policy"), what, &auth->policy);
+}
+
 int
 pkit_ca_auth_load(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
     const struct pkit_ca_pki *pki, struct pkit_ca_auth **out)
@@ -778,6 +796,7 @@ pkit_ca_auth_load(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 	    (r = pkit_ca_claims_resolve(ctx, &auth->cfg->claims, NULL, what,
 	    &auth->noop.claims)) != 0 ||
 	    (r = load_provisioners(ctx, auth)) != 0 ||
+	    (r = load_policy(ctx, auth)) != 0 ||
 	    (r = load_audiences(ctx, auth)) != 0 ||
 	    (r = load_responses(ctx, auth)) != 0 ||
 	    (r = load_db(ctx, auth)) != 0)
@@ -823,8 +842,10 @@ pkit_ca_auth_free(struct pkit_ca_auth *auth)
 		json_decref(p->tmpl_data);
 		free(p->ext);
 		free(p->ext_b64);
+		pkit_ca_policy_free(p->policy);
 	}
 	free(auth->provs);
+	pkit_ca_policy_free(auth->policy);
 	for (i = 0; i < PKIT_CA_AUD_N; i++)
 		strv_free(auth->aud[i], auth->naud[i]);
 	free(auth->root_fp);
@@ -1494,6 +1515,67 @@ add_prov_ext(struct pkit_ctx *ctx, const struct pkit_ca_prov *prov,
 	return PKIT_OK;
 }
 
+/* A certificate against a policy: a 403 naming the name it refuses. */
+static int
+policy_refuse(struct pkit_ctx *ctx, const struct pkit_ca_policy *policy,
+    X509 *crt, struct pkit_ca_refusal *why)
+{
+	int r;
+
+	if ((r = pkit_ca_policy_check_x509_cert(ctx, policy, crt)) == 0)
+		return PKIT_OK;
+	if (r != PKIT_ERR_PERM)
+		return internal(why, r);
+	pkit_ca_auth_refuse(why, 403, "%s", ctx->errbuf);
+	return r;
+}
+
+int
+pkit_ca_auth_policy_x509(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const struct pkit_ca_prov *prov, const char *cn, const char *const *sans,
+    size_t nsans, struct pkit_ca_refusal *why)
+{
+	const struct pkit_ca_policy *pol[2];
+	int i, r;
+
+	pol[0] = prov != NULL ? prov->policy : NULL;
+	pol[1] = auth->policy;
+	for (i = 0; i < 2; i++) {
+		if ((r = pkit_ca_policy_check_x509(ctx, pol[i], cn, sans,
+		    nsans)) == 0)
+			continue;
+		if (r != PKIT_ERR_PERM)
+			return internal(why, r);
+		pkit_ca_auth_refuse(why, 403, "%s",
+		    ctx->errbuf);
+		return r;
+	}
+	return PKIT_OK;
+}
+
+int
+pkit_ca_auth_policy_ssh(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const struct pkit_ca_prov *prov, int host, const char *const *principals,
+    size_t n, struct pkit_ca_refusal *why)
+{
+	const struct pkit_ca_policy *pol[2];
+	int i, r;
+
+	pol[0] = prov != NULL ? prov->policy : NULL;
+	pol[1] = auth->policy;
+	for (i = 0; i < 2; i++) {
+		if ((r = pkit_ca_policy_check_ssh(ctx, pol[i], host, principals,
+		    n)) == 0)
+			continue;
+		if (r != PKIT_ERR_PERM)
+			return internal(why, r);
+		pkit_ca_auth_refuse(why, 403, "%s",
+		    ctx->errbuf);
+		return r;
+	}
+	return PKIT_OK;
+}
+
 int
 pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const struct pkit_ca_ott *tok, const struct pkit_ca_auth_sign_req *req,
@@ -1551,6 +1633,12 @@ pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 			    "certificate");
 			goto out;
 		}
+	}
+	/* step-ca: the provisioner's policy, then the authority's */
+	if ((r = policy_refuse(ctx, prov->policy, crt, why)) != 0 ||
+	    (r = policy_refuse(ctx, auth->policy, crt, why)) != 0) {
+		X509_free(crt);
+		goto out;
 	}
 	if ((r = cert_new(ctx, crt, prov, tok, out)) != 0)
 		internal(why, r);
@@ -1776,6 +1864,11 @@ pkit_ca_auth_renew(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	}
 	if ((r = renew_build(ctx, auth, crt, rekey, &nx)) != 0) {
 		internal(why, r);
+		goto out;
+	}
+	/* step-ca checks the authority's policy on renew and rekey */
+	if ((r = policy_refuse(ctx, auth->policy, nx, why)) != 0) {
+		X509_free(nx);
 		goto out;
 	}
 	if ((r = cert_new(ctx, nx, prov, NULL, out)) != 0)

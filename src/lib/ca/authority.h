@@ -234,6 +234,21 @@ int pkit_ca_auth_response(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 
 void pkit_ca_issued_free(struct pkit_ca_issued *cert);
 
+/* Issuance policies (policy.h) for the ACME and SSH routes: the names of
+ * an X.509 request (subject CN, may be NULL, and SANs as text), or the
+ * principals of an SSH certificate (host 1, user 0), against prov's
+ * policy (prov may be NULL) and then the authority's.  0 when allowed;
+ * else PKIT_ERR_PERM and a 403 whose message names the name refused, as
+ * step-ca words it (`dns name "x.example.com" not allowed`). */
+int pkit_ca_auth_policy_x509(struct pkit_ctx *ctx,
+    const struct pkit_ca_auth *auth, const struct pkit_ca_prov *prov,
+    const char *cn, const char *const *sans, size_t nsans,
+    struct pkit_ca_refusal *why);
+int pkit_ca_auth_policy_ssh(struct pkit_ctx *ctx,
+    const struct pkit_ca_auth *auth, const struct pkit_ca_prov *prov,
+    int host, const char *const *principals, size_t n,
+    struct pkit_ca_refusal *why);
+
 /* ---- helpers ------------------------------------------------------------- */
 
 /* Parse a serial as Go's big.Int SetString(s, 0) does (decimal, 0x, 0o,

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "lib/ca/authority.h"
+#include "lib/ca/policy.h"
 #include "lib/ca/server.h"
 #include "lib/jwk.h"
 
@@ -38,6 +39,7 @@ struct pkit_ca_prov {
 	unsigned char *ext;		/* the provisioner extension's value */
 	size_t ext_len;
 	char *ext_b64;
+	struct pkit_ca_policy *policy;	/* its "policy", or NULL (policy.h) */
 };
 
 struct pkit_ca_auth {
@@ -65,6 +67,7 @@ struct pkit_ca_auth {
 	char *ca_json;			/* "<first intermediate PEM>", escaped */
 	char *chain_json;		/* ,"<intermediate>"... after the leaf */
 	char *tls_json;			/* {"cipherSuites":...} */
+	struct pkit_ca_policy *policy;	/* authority.policy, or NULL */
 };
 
 /* A CSR read by pkit_ca_auth_csr_read() (authority_x509.c). */

@@ -30,6 +30,8 @@ struct pkit_ca_client;
  * $STEPPATH). */
 #define PKIT_CA_DEFAULTS_FILE "config/defaults.json"
 #define PKIT_CA_ROOT_FILE "certs/root_ca.crt"
+/* Where `ca bootstrap --federation` saves the federation bundle. */
+#define PKIT_CA_FEDERATION_FILE "certs/federation.crt"
 
 /* Hex digits of a SHA-256 fingerprint. */
 #define PKIT_CA_FP_LEN 64

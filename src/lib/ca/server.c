@@ -808,6 +808,19 @@ tls_build(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 			goto fail;
 		}
 	}
+	/* as step-ca, federated roots verify client certificates too */
+	for (i = 0; i < sk_X509_num(s->pki.federated); i++) {
+		X509 *c = sk_X509_value(s->pki.federated, i);
+		X509_NAME *nm;
+
+		if (!X509_STORE_add_cert(store, c))
+			goto fail;
+		if ((nm = X509_NAME_dup(X509_get_subject_name(c))) == NULL ||
+		    !sk_X509_NAME_push(names, nm)) {
+			X509_NAME_free(nm);
+			goto fail;
+		}
+	}
 	SSL_CTX_set_client_CA_list(ssl, names);
 	names = NULL;
 	SSL_CTX_set_verify(ssl, SSL_VERIFY_PEER, NULL);
