@@ -79,6 +79,8 @@ struct pkit_ca_ott {
 	const char *cnf;	/* cnf["x5rt#S256"], or NULL */
 	char id[80];		/* the replay key: "jti:" + hex SHA-256(jti) */
 	time_t expires;		/* until when the id must be remembered */
+	time_t cred_not_before;	/* X5C: the validity of the token's */
+	time_t cred_not_after;	/* certificate, which bounds the new one's */
 };
 
 /* A certificate issued but not yet recorded (and not yet returned). */
