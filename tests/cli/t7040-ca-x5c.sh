@@ -182,6 +182,22 @@ test_expect_success 'a token signed by another key than the certificate'"'"'s is
 	grep -q "invalid signature (provisioner factory)" serve.log
 '
 
+test_expect_success 'malformed x5c headers: not base64, trailing bytes, too many, not a list' '
+	der=$(openssl x509 -in birth.crt -outform der | base64 -w0) &&
+	junk=$( (openssl x509 -in birth.crt -outform der; printf x) | base64 -w0) &&
+	for h in "x5c=[\"%%%\"]" "x5c=[\"$junk\"]" "x5c=\"$der\"" "x5c=[]" \
+		"x5c=[\"$der\",\"$der\",\"$der\",\"$der\",\"$der\",\"$der\",\"$der\",\"$der\",\"$der\"]"
+	do
+		t=$(pkit crypto jwt sign --key birth.key --header "$h" --iss factory \
+			--aud "$CA_URL/1.0/sign#x5c/factory" --sub device-001 --exp 5m) &&
+		test_must_fail sign_with "$t" bad 2>err &&
+		test_one_line err && grep -q "lacked necessary authorization" err ||
+		return 1
+	done &&
+	test "$(grep -c "x5c token: x5c" serve.log)" -ge 4 &&
+	test ! -e bad.crt
+'
+
 test_expect_success 'client errors: one flag without the other, a key that is not the certificate'"'"'s, no X5C provisioner of that name' '
 	test_expect_code 2 pkit ca certificate a a.crt a.key --x5c-cert birth.crt 2>err &&
 	test_one_line err && grep -q "go together" err &&

@@ -87,6 +87,7 @@ x5c_chain(struct pkit_ctx *ctx, const json_t *x5c, STACK_OF(X509) **out)
 	const unsigned char *p;
 	size_t i, len;
 	X509 *c;
+	int trailing;
 
 	*out = NULL;
 	if (!json_is_array(x5c) || json_array_size(x5c) == 0 ||
@@ -105,9 +106,10 @@ x5c_chain(struct pkit_ctx *ctx, const json_t *x5c, STACK_OF(X509) **out)
 		}
 		p = der;
 		c = d2i_X509(NULL, &p, (long)len);
+		trailing = c != NULL && p != der + len;
 		free(der);
 		der = NULL;
-		if (c == NULL || p == NULL || !sk_X509_push(sk, c)) {
+		if (c == NULL || trailing || !sk_X509_push(sk, c)) {
 			X509_free(c);
 			sk_X509_pop_free(sk, X509_free);
 			ERR_clear_error();
