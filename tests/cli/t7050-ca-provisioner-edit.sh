@@ -185,6 +185,19 @@ test_expect_success 'remove, and --ca-config for another file (its mode kept)' '
 	test_one_line err && grep -q "broken.json" err
 '
 
+test_expect_success 'concurrent edits are serialized: none is lost' '
+	for i in 1 2 3 4 5 6
+	do
+		pkit ca provisioner add "par$i" --type SSHPOP 2>/dev/null &
+	done &&
+	wait &&
+	test "$(jget "$CONF" "len([p for p in d[\"authority\"][\"provisioners\"] if p[\"name\"].startswith(\"par\")])")" = 6 &&
+	for i in 1 2 3 4 5 6
+	do
+		pkit ca provisioner remove "par$i" 2>/dev/null || return 1
+	done
+'
+
 test_expect_success 'ca serve loads the edited ca.json; SIGHUP takes the next edits' '
 	ca_start --password-file "$PWD/ca-pw.txt" &&
 	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&

@@ -13,7 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <unistd.h>
 
 #include "lib/ca/pki.h"
 #include "lib/ca/provisioners.h"
@@ -413,6 +418,29 @@ out:
 	return r;
 }
 
+/* Serialize editors of the same ca.json: an exclusive lock on its
+ * directory (the file itself is replaced by each edit); *fd is the
+ * descriptor to close. */
+static int
+lock_dir(struct pkit_ctx *ctx, const char *path, int *fd)
+{
+	char *copy, *dir;
+	int r = PKIT_OK;
+
+	if ((copy = strdup(path)) == NULL)
+		return nomem(ctx);
+	dir = dirname(copy);
+	if ((*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(*fd, LOCK_EX) == -1) {
+		r = pkit_seterr_sys(ctx, "%s", dir);
+		if (*fd != -1)
+			close(*fd);
+		*fd = -1;
+	}
+	free(copy);
+	return r;
+}
+
 /* Read and check the ca.json at path; *doc is a copy to edit. */
 static int
 load(struct pkit_ctx *ctx, const char *path, json_t **doc)
@@ -437,7 +465,7 @@ pkit_ca_provisioner_add(struct pkit_ctx *ctx, const char *path,
 	const char *type = NULL;
 	char *k = NULL;
 	size_t i;
-	int r;
+	int r, lock;
 
 	if (kid != NULL)
 		*kid = NULL;
@@ -451,6 +479,8 @@ pkit_ca_provisioner_add(struct pkit_ctx *ctx, const char *path,
 	if (s->name == NULL || *s->name == '\0')
 		return pkit_seterr(ctx, PKIT_ERR_ARG, "a provisioner needs a "
 		    "name");
+	if ((r = lock_dir(ctx, path, &lock)) != 0)
+		return r;
 	if ((r = load(ctx, path, &doc)) != 0 ||
 	    (r = prov_list(ctx, path, doc, &list)) != 0)
 		goto out;
@@ -478,6 +508,7 @@ pkit_ca_provisioner_add(struct pkit_ctx *ctx, const char *path,
 		k = NULL;
 	}
 out:
+	close(lock);
 	free(k);
 	json_decref(prov);
 	json_decref(doc);
@@ -493,10 +524,12 @@ pkit_ca_provisioner_update(struct pkit_ctx *ctx, const char *path,
 	char *k = NULL;
 	long idx;
 	size_t i;
-	int r;
+	int r, lock;
 
 	if (kid != NULL)
 		*kid = NULL;
+	if ((r = lock_dir(ctx, path, &lock)) != 0)
+		return r;
 	if ((r = load(ctx, path, &doc)) != 0 ||
 	    (r = prov_list(ctx, path, doc, &list)) != 0)
 		goto out;
@@ -536,6 +569,7 @@ pkit_ca_provisioner_update(struct pkit_ctx *ctx, const char *path,
 		k = NULL;
 	}
 out:
+	close(lock);
 	free(k);
 	json_decref(doc);
 	return r;
@@ -547,8 +581,10 @@ pkit_ca_provisioner_remove(struct pkit_ctx *ctx, const char *path,
 {
 	json_t *doc = NULL, *list;
 	long idx;
-	int r;
+	int r, lock;
 
+	if ((r = lock_dir(ctx, path, &lock)) != 0)
+		return r;
 	if ((r = load(ctx, path, &doc)) != 0 ||
 	    (r = prov_list(ctx, path, doc, &list)) != 0)
 		goto out;
@@ -563,6 +599,7 @@ pkit_ca_provisioner_remove(struct pkit_ctx *ctx, const char *path,
 	}
 	r = save(ctx, path, doc, NULL, NULL);
 out:
+	close(lock);
 	json_decref(doc);
 	return r;
 }
