@@ -212,6 +212,39 @@ test_expect_success 'client errors: one flag without the other, a key that is no
 	test ! -e a.crt && test ! -e a.key
 '
 
+test_expect_success 'an encrypted birth key: --provisioner-password-file (or --password-file)' '
+	echo "device pw" >kpw.txt &&
+	openssl pkcs8 -topk8 -v2 aes256 -in birth.key -passout file:kpw.txt -out birth-enc.key &&
+	pkit ca token device-001 --x5c-cert birth.crt --x5c-key birth-enc.key \
+		--provisioner-password-file kpw.txt >t1 2>err &&
+	sign_with "$(cat t1)" enc1 &&
+	pkit ca certificate device-001 enc2.crt enc2.key --x5c-cert birth.crt \
+		--x5c-key birth-enc.key --password-file kpw.txt 2>err &&
+	test_expect_code 1 pkit ca token device-001 --x5c-cert birth.crt \
+		--x5c-key birth-enc.key 2>err &&
+	test_one_line err && grep -q -- "password-file" err
+'
+
+test_expect_success 'a certificate from X5C renews over mutual TLS, unless the provisioner disables it' '
+	pkit ca renew --force dev.crt dev.key 2>err &&
+	openssl verify -CAfile "$PKITPATH/certs/root_ca.crt" \
+		-untrusted "$SERVER/certs/intermediate_ca.crt" dev.crt &&
+	PKITPATH=$SERVER pkit ca provisioner update factory --disable-renewal &&
+	kill -HUP "$CA_PID" &&
+	n=0 && while ! grep -q "reloaded .*ca.json" serve.log
+	do
+		n=$((n + 1)); test $n -le 200 || return 1; sleep 0.05
+	done &&
+	test_must_fail pkit ca renew --force dev.crt dev.key 2>err &&
+	grep "path=/renew" serve.log | tail -n 1 | grep -q "renew is disabled for provisioner factory" &&
+	PKITPATH=$SERVER pkit ca provisioner update factory --disable-renewal=false &&
+	kill -HUP "$CA_PID" &&
+	n=0 && while test "$(grep -c "reloaded .*ca.json" serve.log)" -lt 2
+	do
+		n=$((n + 1)); test $n -le 200 || return 1; sleep 0.05
+	done
+'
+
 test_expect_success 'revoke with an X5C token' '
 	serial=$("$SYS_PYTHON" -c "import sys; print(int(sys.argv[1], 16))" \
 		"$(openssl x509 -in dev.crt -noout -serial | sed "s/.*=//")") &&
