@@ -142,8 +142,10 @@ int pkit_ca_auth_audiences(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth
  * present, is a root's fingerprint; nbf, iat, exp hold with one minute of
  * skew, exp is present and at most PKIT_CA_TOKEN_MAX_LIFE after nbf (or
  * iat); iat is not before the authority started (unless
- * disableIssuedAtCheck); sub and jti are present.  Any failure is
- * PKIT_ERR_VERIFY (or _EXPIRED) with the reason in ctx. */
+ * disableIssuedAtCheck); sub and jti are present.  A token with an x5c
+ * header is an X5C provisioner's instead: provisioner, chain, signature,
+ * iss and aud as pkit_ca_x5c_authorize() says, then the same claims.
+ * Any failure is PKIT_ERR_VERIFY (or _EXPIRED) with the reason in ctx. */
 int pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const char *token, size_t len, enum pkit_ca_aud method,
     struct pkit_ca_ott **out);
