@@ -44,7 +44,8 @@ struct cert_opts {
 	OPT_CA_PROVISIONER(T, tf), \
 	OPT_CA_KID(T, tf), \
 	OPT_CA_PROV_PASSWORD_FILE(T, tf), \
-	OPT_PASSWORD_FILE(T)
+	OPT_PASSWORD_FILE(T), \
+	OPT_CA_X5C(T, tf)
 
 #define VALIDITY_OPTS(T) \
 	{ "not-before", 0, OPT_STRING, offsetof(T, not_before), \
@@ -92,7 +93,9 @@ static const struct cmd_opt sign_opts[] = {
 	"\n--provisioner (chosen from a list on a terminal when the CA has " \
 	"several;\nwithout a terminal --provisioner is then needed) and the " \
 	"password of its\nkey from --provisioner-password-file (or " \
-	"--password-file) or a prompt."
+	"--password-file) or a prompt;\nor, with --x5c-cert and --x5c-key, "\
+	"signed with a certificate's key for\nan X5C provisioner (see 'pkit " \
+	"ca token')."
 
 static int certificate_main(struct cmd_run *, int, char **);
 static int sign_main(struct cmd_run *, int, char **);
@@ -130,7 +133,10 @@ const struct cmd cmd_ca_certificate = {
 	"      --provisioner-password-file pw.txt\n"
 	"With a token made elsewhere, valid for one hour:\n"
 	"  $ pkit ca certificate host.internal host.crt host.key "
-	"--token \"$TOKEN\" --not-after 1h\n",
+	"--token \"$TOKEN\" --not-after 1h\n"
+	"A device trades its birth certificate (X5C provisioner):\n"
+	"  $ pkit ca certificate device-001 dev.crt dev.key "
+	"--x5c-cert birth.crt \\\n      --x5c-key birth.key\n",
 	certificate_opts };
 
 const struct cmd cmd_ca_sign = {
@@ -157,7 +163,8 @@ check_token_flags(struct cmd_run *run, const struct cert_opts *o)
 {
 	if (o->token != NULL && (o->tf.provisioner != NULL ||
 	    o->tf.kid != NULL || o->tf.provisioner_password_file != NULL ||
-	    o->password_file != NULL))
+	    o->password_file != NULL || o->tf.x5c_cert != NULL ||
+	    o->tf.x5c_key != NULL))
 		return cmd_usage_error(run, "--token does not go with "
 		    "--provisioner, --kid or the password files");
 	if (o->token != NULL && *o->token == '\0')

@@ -88,12 +88,22 @@ struct ca_token_flags {
 	const char *password_file;	/* --password-file, as step accepts */
 	const char *key;		/* --key: a key file instead of the
 					   CA's encrypted key (ca token) */
+	const char *x5c_cert, *x5c_key;	/* an X5C provisioner's token */
 };
+
+#define OPT_CA_X5C(T, m) \
+	{ "x5c-cert", 0, OPT_STRING, offsetof(T, m.x5c_cert), "file", \
+	  "sign the token for an X5C provisioner with this certificate " \
+	  "(and chain), sent in the x5c header", NULL, OPT_F_FILE }, \
+	{ "x5c-key", 0, OPT_STRING, offsetof(T, m.x5c_key), "file", \
+	  "the private key of --x5c-cert (decrypted with " \
+	  "--provisioner-password-file when encrypted)", NULL, OPT_F_FILE }
 
 #define OPT_CA_PROVISIONER(T, m) \
 	{ "provisioner", 0, OPT_STRING, offsetof(T, m.provisioner), "name", \
-	  "the JWK provisioner that signs the token (asked for on a " \
-	  "terminal when the CA has several)", NULL, 0, "issuer" }
+	  "the provisioner that signs the token: a JWK one (asked for on " \
+	  "a terminal when the CA has several), or X5C with --x5c-cert", \
+	  NULL, 0, "issuer" }
 #define OPT_CA_KID(T, m) \
 	{ "kid", 0, OPT_STRING, offsetof(T, m.kid), "kid", \
 	  "the key ID of the provisioner's key (to choose between " \

@@ -186,6 +186,79 @@ out:
 	return r;
 }
 
+/* An X5C provisioner's token: --x5c-cert and --x5c-key sign it for the
+ * X5C provisioner --provisioner, or the CA's only one. */
+static int
+x5c_mint(struct cmd_run *run, const struct ca_config *cfg,
+    struct pkit_ca_client *c, const struct ca_token_flags *f,
+    struct pkit_token_req *req, char **token, char **desc)
+{
+	STACK_OF(X509) *chain = NULL;
+	EVP_PKEY *key = NULL;
+	json_t *list = NULL, *cands = NULL;
+	const char *name;
+	char *sha = NULL, *d = NULL;
+	size_t n;
+	int r;
+
+	if (f->x5c_cert == NULL || f->x5c_key == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_USAGE, "%s: --x5c-cert "
+		    "and --x5c-key go together", run->path);
+	if (f->key != NULL || f->kid != NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_USAGE, "%s: --x5c-cert "
+		    "does not go with --key or --kid", run->path);
+	if ((r = pkit_ca_provisioners(run->ctx, c, &list)) != 0 ||
+	    (r = pkit_token_provisioners_typed(run->ctx, list, "X5C",
+	    f->provisioner, &cands)) != 0)
+		goto out;
+	if ((n = json_array_size(cands)) != 1) {
+		r = n == 0 ? pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND, "the CA "
+		    "has no X5C provisioner%s%s%s", f->provisioner != NULL ?
+		    " '" : "", f->provisioner != NULL ? f->provisioner : "",
+		    f->provisioner != NULL ? "'" : "") :
+		    pkit_seterr(run->ctx, PKIT_ERR_USAGE, "%s: the CA has %zu "
+		    "X5C provisioners: choose one with --provisioner",
+		    run->path, n);
+		goto out;
+	}
+	name = pkit_token_provisioner_name(json_array_get(cands, 0));
+	if ((r = pkit_x509_load_certs(run->ctx, f->x5c_cert, &chain)) != 0 ||
+	    (r = cmd_key_load_private(run, f->x5c_key, password_file(f), 0,
+	    &key)) != 0)
+		goto out;
+	if (cfg->root != NULL &&
+	    (r = ca_root_fingerprint(run, cfg->root, &sha)) != 0)
+		goto out;
+	req->ca_url = cfg->ca_url;
+	req->issuer = name;
+	req->sha = sha;
+	if ((r = pkit_token_x5c(run->ctx, chain, key, req, token)) != 0) {
+		char msg[sizeof(run->ctx->errbuf)];
+
+		snprintf(msg, sizeof(msg), "%s", run->ctx->errbuf);
+		r = pkit_seterr(run->ctx, r, "%s: %s", f->x5c_cert, msg);
+		goto out;
+	}
+	n = strlen(name) + sizeof(" (X5C)");
+	if ((d = malloc(n)) == NULL) {
+		pkit_secret_strfree(*token);
+		*token = NULL;
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "token");
+		goto out;
+	}
+	snprintf(d, n, "%s (X5C)", name);
+	*desc = d;
+out:
+	req->issuer = NULL;
+	req->sha = NULL;
+	EVP_PKEY_free(key);
+	sk_X509_pop_free(chain, X509_free);
+	json_decref(cands);
+	json_decref(list);
+	free(sha);
+	return r;
+}
+
 int
 ca_token_mint(struct cmd_run *run, const struct ca_config *cfg,
     struct pkit_ca_client *c, const struct ca_token_flags *f,
@@ -199,6 +272,8 @@ ca_token_mint(struct cmd_run *run, const struct ca_config *cfg,
 
 	*token = NULL;
 	*desc = NULL;
+	if (f->x5c_cert != NULL || f->x5c_key != NULL)
+		return x5c_mint(run, cfg, c, f, req, token, desc);
 	if ((r = pkit_ca_provisioners(run->ctx, c, &list)) != 0 ||
 	    (r = pkit_token_provisioners(run->ctx, list, f->provisioner,
 	    f->kid, &cands)) != 0 ||
@@ -252,6 +327,7 @@ static const struct cmd_opt token_opts[] = {
 	{ "key", 0, OPT_STRING, offsetof(T, tf.key), "file",
 	  "sign with this private key (JWK or PEM) of the provisioner "
 	  "instead of the CA's encrypted copy", NULL, OPT_F_FILE },
+	OPT_CA_X5C(T, tf),
 	{ "san", 0, OPT_LIST, offsetof(T, san), "name",
 	  "a SAN the certificate may carry (repeatable; default: the "
 	  "subject)" },
@@ -313,6 +389,14 @@ const struct cmd cmd_ca_token = {
 	"(aud /1.0/ssh/sign and a \"step\" claim naming the type,\nkey ID, "
 	"principals and validity).\n"
 	"\n"
+	"With --x5c-cert and --x5c-key the token is for an X5C provisioner "
+	"of\nthe CA (--provisioner, or its only one): signed with the key of "
+	"a\ncertificate, such as a device's birth certificate, that chains to "
+	"the\nprovisioner's roots; the certificate (and the chain in its file) "
+	"goes\nin the x5c header and aud ends with #x5c/<provisioner>, as "
+	"step's.  The\ncertificate the CA issues then ends no later than "
+	"that certificate.\n"
+	"\n"
 	"--not-before and --not-after bound the token, not the certificate: "
 	"a\ntoken may start at most 30 minutes ahead and last 10 seconds to "
 	"1 hour,\nas with step.  The certificate's validity is asked for "
@@ -328,6 +412,10 @@ const struct cmd cmd_ca_token = {
 	"Use it to get the certificate elsewhere:\n"
 	"  $ pkit ca certificate host.example.com host.crt host.key "
 	"--token \"$TOKEN\"\n"
+	"A token for an X5C provisioner, signed with a device's birth "
+	"certificate:\n"
+	"  $ pkit ca token device-001 --x5c-cert birth.crt --x5c-key "
+	"birth.key\n"
 	"A token to revoke a certificate by serial number:\n"
 	"  $ pkit ca token --revoke 231117447564892959547048245840438182452 "
 	"\\\n      --provisioner admin --provisioner-password-file pw.txt\n",

@@ -44,6 +44,7 @@ enum cmd_opt_flags {
 	OPT_F_DIR = 1 << 1,	/* value is a directory */
 	OPT_F_CHOICE = 1 << 2,	/* value must be one of .values */
 	OPT_F_HIDDEN = 1 << 3,	/* not shown in help */
+	OPT_F_BOOLVAL = 1 << 4,	/* OPT_BOOL that also takes =true or =false */
 };
 
 struct cmd_opt {

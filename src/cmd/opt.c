@@ -199,6 +199,14 @@ store(struct cmd_run *run, const struct cmd_opt *o, const char *arg, void *dst)
 
 	switch (o->type) {
 	case OPT_BOOL:
+		if (arg != NULL && (o->flags & OPT_F_BOOLVAL) &&
+		    (strcmp(arg, "false") == 0 || strcmp(arg, "true") == 0)) {
+			*(int *)field = arg[0] == 't';
+			return 0;
+		}
+		if (arg != NULL)
+			return cmd_usage_error(run, "--%s: '%s' is not true or "
+			    "false", o->name, arg);
 		*(int *)field = 1;
 		return 0;
 	case OPT_STRING:
@@ -311,7 +319,8 @@ cmd_parse(struct cmd_run *run, int argc, char **argv, void *dst, char ***args,
 	shorts[ns++] = ':';
 	shorts[ns++] = 'h';
 	for (i = 0, o = c->opts; o != NULL && o->type != OPT_END; o++, i++) {
-		int has = o->type == OPT_BOOL ? no_argument : required_argument;
+		int has = o->type != OPT_BOOL ? required_argument :
+		    (o->flags & OPT_F_BOOLVAL) ? optional_argument : no_argument;
 
 		if (i >= MAX_OPTS)
 			return cmd_error("internal error: too many options");

@@ -545,13 +545,18 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		if ((r = pkit_ca_policy_new(ctx, json_object_get(p->conf->json,
 		    "policy"), what, &p->policy)) != 0)
 			return r;
-		if (strcmp(p->conf->type, "JWK") != 0)
+		if (strcmp(p->conf->type, "X5C") == 0)
+			p->type = PKIT_CA_PROV_X5C;
+		else if (strcmp(p->conf->type, "JWK") == 0)
+			p->type = PKIT_CA_PROV_JWK;
+		else
 			continue;
-		p->type = PKIT_CA_PROV_JWK;
-		if ((r = load_jwk(ctx, auth, p)) != 0 ||
+		if ((r = p->type == PKIT_CA_PROV_X5C ?
+		    pkit_ca_x5c_load(ctx, auth, p) : load_jwk(ctx, auth, p)) != 0 ||
 		    (r = load_template(ctx, auth, p)) != 0 ||
 		    (r = pkit_ca_auth_prov_ext(ctx, p->type, p->conf->name,
-		    p->conf->kid, &p->ext, &p->ext_len)) != 0 ||
+		    p->conf->kid != NULL ? p->conf->kid : "", &p->ext,
+		    &p->ext_len)) != 0 ||
 		    (r = pkit_b64_encode(ctx, PKIT_B64_STD, p->ext, p->ext_len,
 		    &p->ext_b64)) != 0)
 			return r;
@@ -843,6 +848,7 @@ pkit_ca_auth_free(struct pkit_ca_auth *auth)
 		free(p->ext);
 		free(p->ext_b64);
 		pkit_ca_policy_free(p->policy);
+		sk_X509_pop_free(p->x5c_roots, X509_free);
 	}
 	free(auth->provs);
 	pkit_ca_policy_free(auth->policy);
@@ -1593,7 +1599,9 @@ pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	if ((r = check_key(ctx, pub, why)) != 0 ||
 	    (r = check_names(ctx, tok, req->csr, why)) != 0 ||
 	    (r = check_cnf(ctx, tok, req->csr, why)) != 0 ||
-	    (r = validity(ctx, auth, &prov->claims, req, &nb, &na, why)) != 0)
+	    (r = validity(ctx, auth, &prov->claims, req, &nb, &na, why)) != 0 ||
+	    (r = pkit_ca_x5c_limit(ctx, tok, &prov->claims, req, &nb, &na,
+	    why)) != 0)
 		return r;
 	if ((r = pkit_x509_sans_json(ctx, (const char *const *)tok->sans,
 	    tok->nsans, &sans)) != 0) {

@@ -79,6 +79,8 @@ struct pkit_ca_ott {
 	const char *cnf;	/* cnf["x5rt#S256"], or NULL */
 	char id[80];		/* the replay key: "jti:" + hex SHA-256(jti) */
 	time_t expires;		/* until when the id must be remembered */
+	time_t cred_not_before;	/* X5C: the validity of the token's */
+	time_t cred_not_after;	/* certificate, which bounds the new one's */
 };
 
 /* A certificate issued but not yet recorded (and not yet returned). */
@@ -140,8 +142,10 @@ int pkit_ca_auth_audiences(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth
  * present, is a root's fingerprint; nbf, iat, exp hold with one minute of
  * skew, exp is present and at most PKIT_CA_TOKEN_MAX_LIFE after nbf (or
  * iat); iat is not before the authority started (unless
- * disableIssuedAtCheck); sub and jti are present.  Any failure is
- * PKIT_ERR_VERIFY (or _EXPIRED) with the reason in ctx. */
+ * disableIssuedAtCheck); sub and jti are present.  A token with an x5c
+ * header is an X5C provisioner's instead: provisioner, chain, signature,
+ * iss and aud as pkit_ca_x5c_authorize() says, then the same claims.
+ * Any failure is PKIT_ERR_VERIFY (or _EXPIRED) with the reason in ctx. */
 int pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const char *token, size_t len, enum pkit_ca_aud method,
     struct pkit_ca_ott **out);

@@ -9,11 +9,13 @@
 #include "lib/ca/policy.h"
 #include "lib/ca/server.h"
 #include "lib/jwk.h"
+#include "lib/jws.h"
 
 /* step's provisioner type numbers in the extension (research §6). */
 enum {
 	PKIT_CA_PROV_NOOP = 0,
 	PKIT_CA_PROV_JWK = 1,
+	PKIT_CA_PROV_X5C = 7,
 };
 
 struct memtok;
@@ -40,6 +42,7 @@ struct pkit_ca_prov {
 	size_t ext_len;
 	char *ext_b64;
 	struct pkit_ca_policy *policy;	/* its "policy", or NULL (policy.h) */
+	STACK_OF(X509) *x5c_roots;	/* X5C: the roots of its tokens' chains */
 };
 
 struct pkit_ca_auth {
@@ -121,6 +124,29 @@ const struct pkit_ca_prov *pkit_ca_auth_find_jwk(const struct pkit_ca_auth *auth
  * extension (or when it does not decode), *name is NULL and *type 0. */
 int pkit_ca_auth_cert_prov(struct pkit_ctx *ctx, X509 *crt, int *type,
     char **name, char **cred);
+
+/* ---- X5C provisioners (provisioner_x5c.c) ---- */
+
+/* Read an X5C provisioner's "roots" (base64 of PEM certificates). */
+int pkit_ca_x5c_load(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    struct pkit_ca_prov *p);
+
+/* The steps of a token with an x5c header that differ from a JWK token:
+ * the X5C provisioner (the "#x5c/<name>" of aud, else iss), the chain to
+ * its roots now (clientAuth, digitalSignature), the signature with the
+ * leaf's key, iss its name, aud one of method's.  *not_before and
+ * *not_after get the leaf's validity. */
+int pkit_ca_x5c_authorize(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const struct pkit_jws *jws, const json_t *claims, enum pkit_ca_aud method,
+    const struct pkit_ca_prov **prov, time_t *not_before, time_t *not_after);
+
+/* step's profileLimitDuration: a certificate bought with an X5C token
+ * (tok->cred_not_after set) ends no later than the credential; one
+ * asked to start before it or end after it is a 403. */
+int pkit_ca_x5c_limit(struct pkit_ctx *ctx, const struct pkit_ca_ott *tok,
+    const struct pkit_ca_claims *claims,
+    const struct pkit_ca_auth_sign_req *req, time_t *nb, time_t *na,
+    struct pkit_ca_refusal *why);
 
 /* Fill a refusal. */
 void pkit_ca_auth_refuse(struct pkit_ca_refusal *why, int status, const char *fmt,

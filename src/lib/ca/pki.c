@@ -176,6 +176,18 @@ out:
 	return r;
 }
 
+int
+pkit_ca_pki_provisioner_key(struct pkit_ctx *ctx, const char *password,
+    long p2c, json_t **pub, char **enc, char **kid)
+{
+	struct pkit_ca_pki_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.prov_password = password;
+	o.p2c = p2c;
+	return make_provisioner(ctx, &o, pub, enc, kid);
+}
+
 /* ca.json as step ca init writes it, in Go's field order. */
 static json_t *
 ca_doc(const struct pkit_ca_pki_opts *o, const struct pkit_ca_pki_result *res,

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
 #include <openssl/x509.h>
 
 #include "lib/err.h"
@@ -66,6 +67,12 @@ void pkit_ca_pki_files_free(char **files);
 int pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
     struct pkit_ca_pki_result *res);
 void pkit_ca_pki_result_release(struct pkit_ca_pki_result *res);
+
+/* A new JWK provisioner key as init makes it: *pub the public JWK (kid
+ * its thumbprint), *enc the private one encrypted with password (p2c
+ * PBES2 iterations, 0: 600000) for "encryptedKey". */
+int pkit_ca_pki_provisioner_key(struct pkit_ctx *ctx, const char *password,
+    long p2c, json_t **pub, char **enc, char **kid);
 
 /* step's ca-url from dnsNames[0] and the address: "https://host[:port]"
  * (no port when it is 443; IPv6 in brackets).  *out is malloc'd. */

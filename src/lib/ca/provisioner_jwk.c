@@ -308,6 +308,7 @@ pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	const json_t *hdr, *v, *cnf;
 	json_t *claims = NULL;
 	const char *kid, *alg, *iss, *sha, *jti;
+	time_t cred_nb = 0, cred_na = 0;
 	size_t i;
 	int r, mismatch, found;
 
@@ -316,6 +317,13 @@ pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	if ((r = parse_token(ctx, token, len, &jws, &claims)) != 0)
 		return r;
 	hdr = jws->sigs[0].protected;
+	/* 2-5. an x5c header: an X5C provisioner's token */
+	if (json_object_get(hdr, "x5c") != NULL) {
+		if ((r = pkit_ca_x5c_authorize(ctx, auth, jws, claims, method,
+		    &prov, &cred_nb, &cred_na)) != 0)
+			goto out;
+		goto common;
+	}
 	/* 2. kid (and iss) name a JWK provisioner */
 	if ((kid = json_string_value(json_object_get(hdr, "kid"))) == NULL) {
 		r = deny(ctx, "token has no kid: provisioner not found");
@@ -351,6 +359,7 @@ pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		r = deny(ctx, "invalid jwk token audience claim (aud)");
 		goto out;
 	}
+common:
 	/* 6. sha, when present, is a root's fingerprint */
 	if ((v = json_object_get(claims, "sha")) != NULL && !json_is_null(v)) {
 		sha = json_string_value(v);
@@ -392,6 +401,8 @@ pkit_ca_auth_token(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	claims = NULL;
 	tok->sub = json_string_value(json_object_get(tok->claims, "sub"));
 	tok->prov = prov;
+	tok->cred_not_before = cred_nb;
+	tok->cred_not_after = cred_na;
 	if ((r = token_sans(ctx, tok)) != 0)
 		goto out;
 	cnf = json_object_get(tok->claims, "cnf");

@@ -350,6 +350,56 @@ out:
 	return r;
 }
 
+int
+pkit_token_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain, EVP_PKEY *key,
+    const struct pkit_token_req *req, char **out)
+{
+	struct pkit_jwk_key *k = NULL;
+	json_t *jwk = NULL, *x5c = NULL, *hdr = NULL, *claims = NULL;
+	const char *alg, *aud;
+	char *kid = NULL, *frag = NULL;
+	size_t n;
+	int r;
+
+	*out = NULL;
+	if (sk_X509_num(chain) < 1)
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "x5c token: no "
+		    "certificate");
+	if ((r = pkit_token_claims(ctx, req, pkit_now(ctx), &claims)) != 0 ||
+	    (r = pkit_jwk_from_key(ctx, key, 1, &jwk)) != 0 ||
+	    (r = pkit_jwk_key_new(ctx, jwk, &k)) != 0 ||
+	    (r = pkit_jwk_thumbprint(ctx, jwk, &kid)) != 0 ||
+	    (r = pkit_jws_x5c(ctx, chain, k, &x5c)) != 0)
+		goto out;
+	if ((alg = pkit_jws_alg_for_key(k, NULL)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED, "x5c token: no "
+		    "signature algorithm for a %s key", k->kty);
+		goto out;
+	}
+	aud = json_string_value(json_object_get(claims, "aud"));
+	n = strlen(aud) + strlen(req->issuer) + sizeof("#x5c/");
+	if ((frag = malloc(n)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c token");
+		goto out;
+	}
+	snprintf(frag, n, "%s#x5c/%s", aud, req->issuer);
+	if (json_object_set_new(claims, "aud", json_string(frag)) != 0 ||
+	    (hdr = json_pack("{s:s, s:O}", "kid", kid, "x5c", x5c)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c token");
+		goto out;
+	}
+	r = pkit_jwt_sign(ctx, k, alg, hdr, claims, 0, out);
+out:
+	pkit_jwk_key_free(k);
+	pkit_jwk_free(jwk);
+	json_decref(x5c);
+	json_decref(hdr);
+	json_decref(claims);
+	free(kid);
+	free(frag);
+	return r;
+}
+
 /* ---- provisioners ---------------------------------------------------- */
 
 const char *
@@ -409,6 +459,34 @@ pkit_token_provisioners(struct pkit_ctx *ctx, const json_t *list,
 		return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED, "provisioner "
 		    "'%s' is of type %s: only JWK provisioners mint tokens",
 		    name, other);
+	}
+	*out = arr;
+	return PKIT_OK;
+}
+
+int
+pkit_token_provisioners_typed(struct pkit_ctx *ctx, const json_t *list,
+    const char *type, const char *name, json_t **out)
+{
+	const char *t;
+	json_t *arr, *p;
+	size_t i;
+
+	*out = NULL;
+	if (!json_is_array(list))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "provisioners: not a "
+		    "list");
+	if ((arr = json_array()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "provisioners");
+	json_array_foreach(list, i, p) {
+		t = json_string_value(json_object_get(p, "type"));
+		if (t == NULL || strcasecmp(t, type) != 0 || (name != NULL &&
+		    strcmp(pkit_token_provisioner_name(p), name) != 0))
+			continue;
+		if (json_array_append(arr, p) != 0) {
+			json_decref(arr);
+			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "provisioners");
+		}
 	}
 	*out = arr;
 	return PKIT_OK;

@@ -86,6 +86,13 @@ int pkit_token_ssh_claim(struct pkit_ctx *ctx, int host, const char *key_id,
 int pkit_token_renew(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
     EVP_PKEY *key, const char *ca_url, time_t now, char **out);
 
+/* step's X5C token (generateX5CToken): the claims of req (whose issuer
+ * names the X5C provisioner) with "#x5c/<issuer>" after the audience,
+ * the header x5c (chain, leaf first) and kid (the thumbprint of the
+ * leaf's key), signed with key, which must be the leaf's private key. */
+int pkit_token_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
+    EVP_PKEY *key, const struct pkit_token_req *req, char **out);
+
 /* ---- provisioners ---------------------------------------------------- */
 
 /* The JWK provisioners of list (as GET /provisioners returns it) that
@@ -95,6 +102,11 @@ int pkit_token_renew(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
  * another type, the error says that only JWK provisioners mint tokens. */
 int pkit_token_provisioners(struct pkit_ctx *ctx, const json_t *list,
     const char *name, const char *kid, json_t **out);
+
+/* The provisioners of list whose type is type (case-insensitive) and
+ * whose name is name (NULL: any), as a new array as above. */
+int pkit_token_provisioners_typed(struct pkit_ctx *ctx, const json_t *list,
+    const char *type, const char *name, json_t **out);
 
 /* The name and kid of a provisioner object (borrowed; "" when absent). */
 const char *pkit_token_provisioner_name(const json_t *prov);
