@@ -1,0 +1,161 @@
+#!/bin/sh
+test_description='pkit ca serve: the CRL (GET /crl, /1.0/crl), off by default
+
+A CA made with pkit ca init serves no CRL (404 as step-ca) and its leaves
+carry no distribution point until ca.json has "crl": {"enabled": true}.
+Then /crl is a v2 CRL signed by the intermediate that openssl crl -verify
+accepts, with a CRL number, the AKI and an issuing distribution point
+that leaves name as their CRL distribution point; a revocation shows at
+once with its reason and openssl verify -crl_check refuses the revoked
+leaf (and accepts another); the CRL survives a restart byte for byte; a
+second node on the same database serves the same CRL and sees the first
+node'"'"'s revocations within PKIT_CA_CRL_CHECK seconds.'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
+. "$TEST_SRC_DIR/lib-carevoke.sh"
+
+B_PID=
+t7000_cleanup() {
+	if test -n "$B_PID"; then
+		kill -KILL "$B_PID" 2>/dev/null
+		wait "$B_PID" 2>/dev/null
+		B_PID=
+	fi
+	ca_cleanup
+}
+trap t7000_cleanup EXIT
+
+# crl_get PATH FILE [PORT]: GET PATH into FILE; prints the status.
+crl_get() {
+	curl -sS -o "$2" -D hdr -w '%{http_code}\n' --cacert "$ROOT" \
+		"https://127.0.0.1:${3:-$PORT}$1"
+}
+
+# crl_text FILE: openssl's text of a DER CRL.
+crl_text() {
+	openssl crl -inform DER -in "$1" -noout -text
+}
+
+crl_number() {
+	crl_text "$1" | sed -n '/CRL Number/{n;s/^ *//;p;}'
+}
+
+test_expect_success 'disabled by default: /crl is a 404, leaves carry no CRL DP' '
+	rv_init && serve && rv_bootstrap &&
+	test "$(crl_get /crl out)" = 404 &&
+	grep -q "\"status\":404" out &&
+	test "$(crl_get /1.0/crl out)" = 404 &&
+	rv_cert plain &&
+	! openssl x509 -in plain.crt -noout -text | grep -q "CRL Distribution" &&
+	! openssl x509 -in plain.crt -noout -text | grep -q "Authority Information Access"
+'
+
+test_expect_success 'a malformed crl block refuses the configuration' '
+	ca_stop &&
+	cp "$SERVER/config/ca.json" ca.json.good &&
+	rv_conf "{\"crl\": {\"enabled\": \"yes\"}}" &&
+	test_expect_code 1 "$PKIT_BIN" ca serve --password-file ca-pw.txt \
+		"$SERVER/config/ca.json" 2>err &&
+	test_one_line err && grep -q "crl.enabled" err &&
+	cp ca.json.good "$SERVER/config/ca.json"
+'
+
+test_expect_success 'enabled: a v2 CRL signed by the intermediate, empty, number 1' '
+	rv_conf "{\"crl\": {\"enabled\": true, \"generateOnRevoke\": true, \"cacheDuration\": \"2h\"}}" &&
+	serve &&
+	test "$(crl_get /crl crl0.der)" = 200 &&
+	grep -qi "^content-type: application/pkix-crl" hdr &&
+	openssl crl -inform DER -in crl0.der -CAfile "$CHAIN" -noout -verify 2>err &&
+	grep -q "verify OK" err &&
+	crl_text crl0.der >text &&
+	grep -q "Version 2" text &&
+	grep -q "Issuer: .*CN = Revoke Intermediate CA" text &&
+	grep -q "No Revoked Certificates" text &&
+	grep -q "Authority Key Identifier" text &&
+	grep -q "Issuing Distribution Point: critical" text &&
+	grep -q "URI:https://localhost:$PORT/1.0/crl" text &&
+	test "$(crl_number crl0.der)" = 1 &&
+	last=$(openssl crl -inform DER -in crl0.der -noout -lastupdate | cut -d= -f2) &&
+	next=$(openssl crl -inform DER -in crl0.der -noout -nextupdate | cut -d= -f2) &&
+	test $(( $(date -d "$next" +%s) - $(date -d "$last" +%s) )) -eq 7200
+'
+
+test_expect_success 'PEM with ?pem=true, the same CRL under /1.0' '
+	test "$(crl_get "/1.0/crl?pem=true" crl0.pem)" = 200 &&
+	grep -qi "^content-type: application/x-pem-file" hdr &&
+	head -n 1 crl0.pem | grep -q "BEGIN X509 CRL" &&
+	openssl crl -in crl0.pem -outform DER -out crl0b.der &&
+	cmp crl0.der crl0b.der &&
+	test "$(crl_get /1.0/crl crl0c.der)" = 200 && cmp crl0.der crl0c.der
+'
+
+test_expect_success 'leaves carry the CRL distribution point of the IDP' '
+	rv_cert leaf && rv_cert other &&
+	openssl x509 -in leaf.crt -noout -ext crlDistributionPoints >dp &&
+	grep -q "URI:https://localhost:$PORT/1.0/crl$" dp &&
+	! openssl x509 -in leaf.crt -noout -text | grep -q "Authority Information Access" &&
+	openssl verify -crl_check -CAfile "$ROOT" -untrusted "$INT" \
+		-CRLfile crl0.pem leaf.crt
+'
+
+test_expect_success 'a revocation shows at once, with its reason; verify -crl_check refuses' '
+	rv_revoke leaf --reasonCode 1 &&
+	test "$(crl_get /crl crl1.der)" = 200 &&
+	openssl crl -inform DER -in crl1.der -CAfile "$CHAIN" -noout -verify &&
+	crl_text crl1.der >text &&
+	grep -q "Serial Number: $(serial_of leaf.crt)$" text &&
+	grep -q "Key Compromise" text &&
+	test "$(grep -c "Serial Number:" text)" = 1 &&
+	test "$(crl_number crl1.der)" = 2 &&
+	openssl crl -inform DER -in crl1.der -out crl1.pem &&
+	test_must_fail openssl verify -crl_check -CAfile "$ROOT" -untrusted "$INT" \
+		-CRLfile crl1.pem leaf.crt >out 2>&1 &&
+	grep -q "certificate revoked" out &&
+	openssl verify -crl_check -CAfile "$ROOT" -untrusted "$INT" \
+		-CRLfile crl1.pem other.crt
+'
+
+test_expect_success 'unspecified reason: an entry without a reason code' '
+	rv_revoke other &&
+	test "$(crl_get /crl crl2.der)" = 200 &&
+	crl_text crl2.der >text &&
+	test "$(grep -c "Serial Number:" text)" = 2 &&
+	test "$(grep -c "Reason Code" text)" = 1 &&
+	test "$(crl_number crl2.der)" = 3
+'
+
+test_expect_success 'served from cache: the same bytes again' '
+	test "$(crl_get /crl again.der)" = 200 && cmp crl2.der again.der
+'
+
+test_expect_success 'a restart serves the same CRL (kept in the database)' '
+	ca_stop && serve &&
+	test "$(crl_get /crl restart.der)" = 200 && cmp crl2.der restart.der
+'
+
+test_expect_success 'a second node on the same database: the same CRL, and it sees revocations made on the first' '
+	B_PORT=$(free_port) &&
+	sed "s/127.0.0.1:$PORT/127.0.0.1:$B_PORT/" "$SERVER/config/ca.json" >b.json &&
+	{ PKITPATH=$SERVER "$PKIT_BIN" ca serve --password-file ca-pw.txt \
+		b.json >b.out 2>b.log & } &&
+	B_PID=$! &&
+	n=0 && while ! grep -q "Serving HTTPS" b.log; do
+		n=$((n + 1)); test $n -lt 200 || return 1; sleep 0.05; done &&
+	test "$(crl_get /crl b0.der "$B_PORT")" = 200 && cmp crl2.der b0.der &&
+	rv_cert third && rv_revoke third --reasonCode 4 &&
+	test "$(crl_get /crl a3.der)" = 200 &&
+	test "$(crl_number a3.der)" = 4 &&
+	start=$(date +%s) &&
+	while crl_get /crl b3.der "$B_PORT" >/dev/null && ! cmp -s a3.der b3.der; do
+		test $(( $(date +%s) - start )) -le 8 || return 1
+		sleep 0.5
+	done &&
+	crl_text b3.der | grep -q "Serial Number: $(serial_of third.crt)$" &&
+	kill -TERM $B_PID && wait $B_PID && B_PID=
+'
+
+test_expect_success 'the server is still well' '
+	ca_stop
+'
+
+test_done
