@@ -46,6 +46,9 @@ test_expect_success 'disabled by default: /crl is a 404, leaves carry no CRL DP'
 	grep -q "\"status\":404" out &&
 	test "$(crl_get /1.0/crl out)" = 404 &&
 	rv_cert plain &&
+	test_expect_code 1 pkit ca crl none.der 2>err &&
+	test_one_line err && grep -q "/1.0/crl: .*" err &&
+	test ! -e none.der &&
 	! openssl x509 -in plain.crt -noout -text | grep -q "CRL Distribution" &&
 	! openssl x509 -in plain.crt -noout -text | grep -q "Authority Information Access"
 '
@@ -152,6 +155,47 @@ test_expect_success 'a second node on the same database: the same CRL, and it se
 	done &&
 	crl_text b3.der | grep -q "Serial Number: $(serial_of third.crt)$" &&
 	kill -TERM $B_PID && wait $B_PID && B_PID=
+'
+
+test_expect_success 'pkit ca crl: DER into a file, PEM on standard output, --format' '
+	pkit ca crl got.der 2>err &&
+	grep -q "The certificate revocation list has been saved in got.der." err &&
+	crl_get /crl now.der >/dev/null && cmp now.der got.der &&
+	pkit ca crl >got.pem &&
+	head -n 1 got.pem | grep -q "BEGIN X509 CRL" &&
+	openssl crl -in got.pem -outform DER | cmp - now.der &&
+	pkit ca crl --format der - >got2.der && cmp now.der got2.der &&
+	pkit ca crl --format pem got3.pem 2>/dev/null && cmp got.pem got3.pem
+'
+
+test_expect_success 'pkit ca crl: errors (existing file, bad format, untrusted CA)' '
+	echo keep >keep.der &&
+	test_expect_code 1 pkit ca crl keep.der 2>err && test_one_line err &&
+	echo keep | cmp - keep.der &&
+	pkit ca crl --force keep.der 2>/dev/null && cmp now.der keep.der &&
+	test_expect_code 2 pkit ca crl --format xml 2>err &&
+	test_expect_code 1 pkit ca crl --root "$TEST_DATA/../data/../lib.sh" x.der 2>err &&
+	test_one_line err && test ! -e x.der &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes 		-keyout other.key -subj "/CN=Other" -out other-root.crt 2>/dev/null &&
+	test_expect_code 1 pkit ca crl --root other-root.crt y.der 2>err &&
+	test_one_line err && test ! -e y.der
+'
+
+test_expect_success 'certificate inspect reads CRLs (PEM and DER, text and JSON)' '
+	pkit certificate inspect now.der >text &&
+	grep -q "^Certificate Revocation List (CRL):" text &&
+	grep -q "Issuer: .*CN=Revoke Intermediate CA" text &&
+	grep -q "Revoked Certificates: 3" text &&
+	grep -q "Reason: keyCompromise (1)" text &&
+	grep -q "Reason: superseded (4)" text &&
+	pkit certificate inspect got.pem >text2 && test_cmp text text2 &&
+	pkit certificate inspect --format json now.der >j &&
+	test "$(jget j "d[\"number\"]")" = "$(crl_number now.der)" &&
+	test "$(jget j "len(d[\"revoked_certificates\"])")" = 3 &&
+	test "$(jget j "d[\"issuing_distribution_point\"][0]")" = "https://localhost:$PORT/1.0/crl" &&
+	pkit certificate inspect --format pem now.der | cmp - got.pem &&
+	head -c 100 now.der >cut.der &&
+	test_expect_code 1 pkit certificate inspect cut.der 2>err && test_one_line err
 '
 
 test_expect_success 'the server is still well' '

@@ -648,6 +648,7 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	struct rev_state *st;
 	struct pkit_ca_rev_urls u;
 	unsigned char *enc = NULL;
+	int64_t cache, renew;
 	int n, r;
 
 	*out = NULL;
@@ -677,9 +678,12 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	st->idp_url = u.crl;
 	u.crl = NULL;
 	pkit_ca_rev_urls_release(&u);
-	st->renew = (time_t)(st->cfg->crl.renew_period > 0 ?
-	    st->cfg->crl.renew_period / SEC_NS :
-	    st->cfg->crl.cache_duration / SEC_NS / 3);
+	/* step-ca makes it again every renewPeriod, 2/3 of cacheDuration
+	 * when unset */
+	cache = st->cfg->crl.cache_duration;
+	renew = st->cfg->crl.renew_period;
+	st->renew = (time_t)((renew > 0 && renew < cache ? cache - renew :
+	    cache / 3) / SEC_NS);
 	if (st->cfg->ocsp.enabled) {
 		if (st->cfg->ocsp.cert != NULL &&
 		    (r = load_ocsp_signer(ctx, st)) != 0)
@@ -801,8 +805,8 @@ crl_adopt(struct pkit_ctx *ctx, struct rev_state *st, unsigned char *der,
 	return PKIT_OK;
 }
 
-/* Keep only the entries of certificates not yet expired at now: those
- * pkit_db_revoked_list() gives for min_expires now. */
+/* The entries of a CRL made at now: step-ca drops those of certificates
+ * expired for more than an hour. */
 static int
 crl_current(struct pkit_ctx *ctx, struct pkit_db *db, time_t now,
     struct pkit_ca_crl_entry **out, size_t *n)
@@ -811,7 +815,7 @@ crl_current(struct pkit_ctx *ctx, struct pkit_db *db, time_t now,
 	*n = 0;
 	if (db == NULL)
 		return PKIT_OK;
-	return pkit_ca_crl_entries(ctx, db, now, out, n);
+	return pkit_ca_crl_entries(ctx, db, now - 3600, out, n);
 }
 
 /* Bring the CRL up to date (under build_mu): the database's CRL when it
@@ -922,17 +926,21 @@ out:
 
 /* ---- handlers ----------------------------------------------------------- */
 
-/* strconv.ParseBool's true */
+/* step-ca answers PEM when the query has "pem"; pkit also lets a false
+ * value of strconv.ParseBool ask for DER. */
 static int
-go_true(const char *s)
+want_pem(const char *s)
 {
-	static const char *const t[] = { "1", "t", "T", "TRUE", "true", "True" };
+	static const char *const f[] = { "0", "f", "F", "FALSE", "false",
+	    "False" };
 	size_t i;
 
-	for (i = 0; s != NULL && i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i]) == 0)
-			return 1;
-	return 0;
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcmp(s, f[i]) == 0)
+			return 0;
+	return 1;
 }
 
 /* GET /crl[?pem=true] */
@@ -942,7 +950,7 @@ h_crl(struct pkit_ca_req *req, void *arg)
 	struct rev_state *st = state(req, arg);
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
 	time_t now = pkit_now(ctx);
-	int pem = go_true(pkit_ca_req_query(req, "pem"));
+	int pem = want_pem(pkit_ca_req_query(req, "pem"));
 	int need, have, locked;
 	void *body = NULL;
 	size_t len = 0;

@@ -8,9 +8,10 @@
  * the issuer's key identifier, an issuing distribution point (crl.idpURL
  * or the CA's own /1.0/crl, the URL leaves carry), and one entry per
  * revoked serial with its revocation time and reason (none for
- * unspecified).  thisUpdate is when it was made, nextUpdate cacheDuration
- * later; a CRL is served until renewPeriod before its nextUpdate (a third
- * of cacheDuration when unset), then made again.
+ * unspecified); revocations of certificates expired for more than an
+ * hour are left out, as step-ca does.  thisUpdate is when it was made,
+ * nextUpdate cacheDuration later; it is made again renewPeriod after
+ * thisUpdate (2/3 of cacheDuration when unset), as step-ca's ticker.
  *
  * Several nodes, one database.  The latest CRL is kept in the database
  * (bucket "crl", key "current") and every node serves that one, so that
