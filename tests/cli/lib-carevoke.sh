@@ -3,8 +3,8 @@
 # ($PKITPATH), and the revocation blocks of ca.json.  Source it after
 # lib.sh and lib-ca.sh.
 #
-#   rv_init               pkit ca init (password in ca-pw.txt), bootstrap
-#                         comes later (rv_bootstrap, once it serves)
+#   rv_init [ARGS]        pkit ca init ARGS (password in ca-pw.txt);
+#                         bootstrap comes later (rv_bootstrap)
 #   rv_conf JSON          merge JSON ({"crl": ..., "ocsp": ...}) into
 #                         $SERVER/config/ca.json (null deletes a key)
 #   serve [ARGS]          lib-ca.sh's ca_start with the CA's $PKITPATH
@@ -25,7 +25,7 @@ rv_init() {
 	(PKITPATH=$SERVER && export PKITPATH &&
 	 pkit ca init --name Revoke --dns localhost --dns 127.0.0.1 \
 		--address "$ADDR" --provisioner admin \
-		--password-file "$PWD/ca-pw.txt" 2>init.log) &&
+		--password-file "$PWD/ca-pw.txt" "$@" 2>init.log) &&
 	cat "$ROOT" "$INT" >"$CHAIN"
 }
 
@@ -65,6 +65,25 @@ rv_revoke() {
 	n=$1
 	shift
 	pkit ca revoke --cert "$n.crt" --key "$n.key" "$@" 2>revoke.log
+}
+
+# node_b: a second `pkit ca serve` of the same ca.json on $B_PORT (its
+# stderr in b.log); B_PID is its pid.
+B_PORT=
+B_PID=
+node_b() {
+	B_PORT=$(free_port) &&
+	sed "s/127.0.0.1:$PORT/127.0.0.1:$B_PORT/" "$SERVER/config/ca.json" >b.json &&
+	: >b.log &&
+	{ PKITPATH=$SERVER "$PKIT_BIN" ca serve --password-file ca-pw.txt \
+		b.json >b.out 2>b.log & } &&
+	B_PID=$! &&
+	n=0 && while ! grep -q "Serving HTTPS" b.log; do
+		n=$((n + 1)); test $n -lt 300 || return 1; sleep 0.05; done
+}
+
+node_b_stop() {
+	kill -TERM "$B_PID" && wait "$B_PID" && B_PID=
 }
 
 serial_of() {

@@ -14,7 +14,6 @@ node'"'"'s revocations within PKIT_CA_CRL_CHECK seconds.'
 . "$TEST_SRC_DIR/lib-ca.sh"
 . "$TEST_SRC_DIR/lib-carevoke.sh"
 
-B_PID=
 t7000_cleanup() {
 	if test -n "$B_PID"; then
 		kill -KILL "$B_PID" 2>/dev/null
@@ -137,13 +136,7 @@ test_expect_success 'a restart serves the same CRL (kept in the database)' '
 '
 
 test_expect_success 'a second node on the same database: the same CRL, and it sees revocations made on the first' '
-	B_PORT=$(free_port) &&
-	sed "s/127.0.0.1:$PORT/127.0.0.1:$B_PORT/" "$SERVER/config/ca.json" >b.json &&
-	{ PKITPATH=$SERVER "$PKIT_BIN" ca serve --password-file ca-pw.txt \
-		b.json >b.out 2>b.log & } &&
-	B_PID=$! &&
-	n=0 && while ! grep -q "Serving HTTPS" b.log; do
-		n=$((n + 1)); test $n -lt 200 || return 1; sleep 0.05; done &&
+	node_b &&
 	test "$(crl_get /crl b0.der "$B_PORT")" = 200 && cmp crl2.der b0.der &&
 	rv_cert third && rv_revoke third --reasonCode 4 &&
 	test "$(crl_get /crl a3.der)" = 200 &&
@@ -154,7 +147,7 @@ test_expect_success 'a second node on the same database: the same CRL, and it se
 		sleep 0.5
 	done &&
 	crl_text b3.der | grep -q "Serial Number: $(serial_of third.crt)$" &&
-	kill -TERM $B_PID && wait $B_PID && B_PID=
+	node_b_stop
 '
 
 test_expect_success 'pkit ca crl: DER into a file, PEM on standard output, --format' '
