@@ -100,6 +100,41 @@ test_expect_success 'leaves carry the CRL distribution point of the IDP' '
 		-CRLfile crl0.pem leaf.crt
 '
 
+# tmpl_conf [CRLDP]: give the JWK provisioner an x509 template (setting
+# crlDistributionPoints to CRLDP when given).
+tmpl_conf() {
+	"$SYS_PYTHON" - "$SERVER/config/ca.json" "${1:-}" <<-\EOF
+	import json, sys
+	p, dp = sys.argv[1], sys.argv[2]
+	d = json.load(open(p))
+	t = ('{"subject": {"commonName": {{ toJson .Subject.CommonName }}}, '
+	     '"sans": {{ toJson .SANs }}, "keyUsage": ["digitalSignature"], '
+	     '"extKeyUsage": ["serverAuth"]')
+	if dp:
+	    t += ', "crlDistributionPoints": ["%s"]' % dp
+	d["authority"]["provisioners"][0]["options"] = {"x509": {"template": t + "}"}}
+	json.dump(d, open(p, "w"), indent=1)
+	EOF
+}
+
+test_expect_success 'a provisioner template gets the distribution point too, unless it sets one' '
+	ca_stop &&
+	cp "$SERVER/config/ca.json" ca.json.notmpl &&
+	tmpl_conf && serve &&
+	rv_cert tmpl &&
+	! openssl x509 -in tmpl.crt -noout -text | grep -q "Client Authentication" &&
+	openssl x509 -in tmpl.crt -noout -ext crlDistributionPoints >dp &&
+	grep -q "URI:https://localhost:$PORT/1.0/crl$" dp &&
+	ca_stop &&
+	cp ca.json.notmpl "$SERVER/config/ca.json" &&
+	tmpl_conf https://other/x.crl && serve &&
+	rv_cert tmpl2 &&
+	openssl x509 -in tmpl2.crt -noout -ext crlDistributionPoints >dp &&
+	grep -q "URI:https://other/x.crl$" dp &&
+	test "$(grep -c URI: dp)" = 1 &&
+	ca_stop && cp ca.json.notmpl "$SERVER/config/ca.json" && serve
+'
+
 test_expect_success 'a revocation shows at once, with its reason; verify -crl_check refuses' '
 	rv_revoke leaf --reasonCode 1 &&
 	test "$(crl_get /crl crl1.der)" = 200 &&
