@@ -226,6 +226,30 @@ test_expect_success 'certificate inspect reads CRLs (PEM and DER, text and JSON)
 	test_expect_code 1 pkit certificate inspect cut.der 2>err && test_one_line err
 '
 
+test_expect_success 'a new intermediate: its CRL numbers go on from the old one'"'"'s' '
+	n=$(crl_number now.der) &&
+	ca_stop &&
+	openssl ecparam -name prime256v1 -genkey -noout -out new.plain &&
+	openssl pkcs8 -topk8 -v2 aes256 -in new.plain -passout file:ca-pw.txt \
+		-out new.key &&
+	openssl req -new -key new.plain -subj "/O=Revoke/CN=Revoke Intermediate CA 2" \
+		-out new.csr &&
+	printf "%s\n" "basicConstraints=critical,CA:true,pathlen:0" \
+		"keyUsage=critical,keyCertSign,cRLSign" "subjectKeyIdentifier=hash" \
+		"authorityKeyIdentifier=keyid" >new.ext &&
+	openssl x509 -req -in new.csr -CA "$ROOT" \
+		-CAkey "$SERVER/secrets/root_ca_key" -passin file:ca-pw.txt \
+		-set_serial 77 -days 30 -extfile new.ext -out new.crt 2>/dev/null &&
+	rv_conf "{\"crt\": \"$PWD/new.crt\", \"key\": \"$PWD/new.key\"}" &&
+	serve &&
+	test "$(crl_get /crl rot.der)" = 200 &&
+	test "$(crl_number rot.der)" = $((n + 1)) &&
+	cat "$ROOT" new.crt >newchain.pem &&
+	openssl crl -inform DER -in rot.der -CAfile newchain.pem -noout -verify &&
+	crl_text rot.der | grep -q "Issuer: .*CN = Revoke Intermediate CA 2" &&
+	test "$(crl_text rot.der | grep -c "Serial Number:")" = 3
+'
+
 test_expect_success 'the server is still well' '
 	ca_stop
 '

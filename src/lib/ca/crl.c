@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -444,7 +445,9 @@ out:
 	return r;
 }
 
-/* What a CRL from the database says; 0 when it is ours and well formed. */
+/* What a CRL from the database says: 0 when it is ours (issuer and
+ * signature) and well formed; its number is read even when it is not
+ * ours (another intermediate, before a rotation): numbers go on from it. */
 struct crl_info {
 	long long number;
 	time_t next_update;
@@ -476,19 +479,21 @@ crl_read(struct pkit_ctx *ctx, X509 *issuer, const unsigned char *der,
 	BIGNUM *bn = NULL;
 	char *hex;
 	int64_t v;
+	long long number = 0;
 	int i, bad, r = -1;
 
 	memset(out, 0, sizeof(*out));
 	if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) == NULL ||
 	    p != der + len ||
-	    X509_NAME_cmp(X509_CRL_get_issuer(crl),
+	    (num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL,
+	    NULL)) == NULL || !ASN1_INTEGER_get_int64(&v, num) || v < 0)
+		goto out;
+	number = v;
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
 	    X509_get_subject_name(issuer)) != 0 ||
 	    X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1 ||
-	    (num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL,
-	    NULL)) == NULL || !ASN1_INTEGER_get_int64(&v, num) || v < 0 ||
 	    asn1_time_t(X509_CRL_get0_nextUpdate(crl), &out->next_update) != 0)
 		goto out;
-	out->number = v;
 	revs = X509_CRL_get_REVOKED(crl);
 	if (sk_X509_REVOKED_num(revs) > 0 && (out->entries = calloc(
 	    (size_t)sk_X509_REVOKED_num(revs), sizeof(*out->entries))) == NULL)
@@ -521,7 +526,9 @@ out:
 		free(out->entries);
 		memset(out, 0, sizeof(*out));
 		pkit_clearerr(ctx);
+		ERR_clear_error();
 	}
+	out->number = number;
 	BN_free(bn);
 	ASN1_INTEGER_free(num);
 	X509_CRL_free(crl);
@@ -862,10 +869,11 @@ crl_refresh(struct pkit_ctx *ctx, struct rev_state *st)
 			    &kvlen);
 			if (r != 0 && r != PKIT_ERR_NOT_FOUND)
 				goto out;
-			if (r == 0 && crl_read(ctx, st->issuer, kv, kvlen,
-			    &cur) == 0) {
-				int fresh = same_entries(v, n, cur.entries,
-				    cur.n) && now < cur.next_update - st->renew;
+			if (r == 0) {
+				int fresh = crl_read(ctx, st->issuer, kv, kvlen,
+				    &cur) == 0 && same_entries(v, n,
+				    cur.entries, cur.n) &&
+				    now < cur.next_update - st->renew;
 
 				free(cur.entries);
 				if (cur.number > number)
