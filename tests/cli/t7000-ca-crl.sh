@@ -227,7 +227,7 @@ test_expect_success 'certificate inspect reads CRLs (PEM and DER, text and JSON)
 '
 
 test_expect_success 'a new intermediate: its CRL numbers go on from the old one'"'"'s' '
-	n=$(crl_number now.der) &&
+	before=$(crl_number now.der) &&
 	ca_stop &&
 	openssl ecparam -name prime256v1 -genkey -noout -out new.plain &&
 	openssl pkcs8 -topk8 -v2 aes256 -in new.plain -passout file:ca-pw.txt \
@@ -243,7 +243,7 @@ test_expect_success 'a new intermediate: its CRL numbers go on from the old one'
 	rv_conf "{\"crt\": \"$PWD/new.crt\", \"key\": \"$PWD/new.key\"}" &&
 	serve &&
 	test "$(crl_get /crl rot.der)" = 200 &&
-	test "$(crl_number rot.der)" = $((n + 1)) &&
+	test "$(crl_number rot.der)" = $((before + 1)) &&
 	cat "$ROOT" new.crt >newchain.pem &&
 	openssl crl -inform DER -in rot.der -CAfile newchain.pem -noout -verify &&
 	crl_text rot.der | grep -q "Issuer: .*CN = Revoke Intermediate CA 2" &&
