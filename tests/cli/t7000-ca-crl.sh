@@ -67,6 +67,8 @@ test_expect_success 'enabled: a v2 CRL signed by the intermediate, empty, number
 	serve &&
 	test "$(crl_get /crl crl0.der)" = 200 &&
 	grep -qi "^content-type: application/pkix-crl" hdr &&
+	grep -qi "^content-disposition: attachment; filename=\"crl.crl\"" hdr &&
+	expires=$(tr -d "\r" <hdr | sed -n "s/^expires: //Ip") &&
 	openssl crl -inform DER -in crl0.der -CAfile "$CHAIN" -noout -verify 2>err &&
 	grep -q "verify OK" err &&
 	crl_text crl0.der >text &&
@@ -79,12 +81,14 @@ test_expect_success 'enabled: a v2 CRL signed by the intermediate, empty, number
 	test "$(crl_number crl0.der)" = 1 &&
 	last=$(openssl crl -inform DER -in crl0.der -noout -lastupdate | cut -d= -f2) &&
 	next=$(openssl crl -inform DER -in crl0.der -noout -nextupdate | cut -d= -f2) &&
-	test $(( $(date -d "$next" +%s) - $(date -d "$last" +%s) )) -eq 7200
+	test $(( $(date -d "$next" +%s) - $(date -d "$last" +%s) )) -eq 7200 &&
+	test "$(date -d "$expires" +%s)" = "$(date -d "$next" +%s)"
 '
 
 test_expect_success 'PEM with ?pem=true, the same CRL under /1.0' '
 	test "$(crl_get "/1.0/crl?pem=true" crl0.pem)" = 200 &&
 	grep -qi "^content-type: application/x-pem-file" hdr &&
+	! grep -qi "^content-disposition" hdr &&
 	head -n 1 crl0.pem | grep -q "BEGIN X509 CRL" &&
 	openssl crl -in crl0.pem -outform DER -out crl0b.der &&
 	cmp crl0.der crl0b.der &&

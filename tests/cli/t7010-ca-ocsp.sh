@@ -95,6 +95,7 @@ test_expect_success 'GET /ocsp/{base64} answers as POST' '
 print(urllib.parse.quote(base64.b64encode(open(sys.argv[1], \"rb\").read()).decode(), safe=\"\"))" req.der) &&
 	curl -sS -o resp.der -D hdr --cacert "$ROOT" "$URL/$b64" &&
 	grep -qi "^content-type: application/ocsp-response" hdr &&
+	grep -qi "^cache-control: max-age=3600, public, no-transform, must-revalidate" hdr &&
 	openssl ocsp -respin resp.der -issuer "$INT" -CAfile "$ROOT" \
 		-reqin req.der -resp_text >out 2>&1 &&
 	grep -q "Response verify OK" out &&
@@ -112,7 +113,8 @@ test_expect_success 'malformed requests get malformedRequest (status 200), the s
 		--data-binary @junk -H "Content-Type: application/ocsp-request" "$URL")" = 200 &&
 	{ openssl ocsp -respin resp.der -resp_text -noverify >out 2>&1 || :; } &&
 	grep -qi "malformedrequest" out &&
-	test "$(curl -sS -o resp.der -w "%{http_code}" --cacert "$ROOT" "$URL/%%%")" = 200 &&
+	test "$(curl -sS -o resp.der -D hdr -w "%{http_code}" --cacert "$ROOT" "$URL/%%%")" = 200 &&
+	! grep -qi "^cache-control" hdr &&
 	{ openssl ocsp -respin resp.der -resp_text -noverify >out 2>&1 || :; } &&
 	grep -qi "malformedrequest" out &&
 	ocsp other.crt && grep -q "^other.crt: good$" ocsp.out

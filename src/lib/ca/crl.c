@@ -951,6 +951,25 @@ want_pem(const char *s)
 	return 1;
 }
 
+/* An HTTP date (RFC 9110 IMF-fixdate). */
+static void
+http_date(time_t t, char *buf, size_t size)
+{
+	static const char *const day[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "Thu, 01 Jan 1970 00:00:00 GMT");
+		return;
+	}
+	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	    day[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 /* GET /crl[?pem=true] */
 static int
 h_crl(struct pkit_ca_req *req, void *arg)
@@ -962,6 +981,9 @@ h_crl(struct pkit_ca_req *req, void *arg)
 	int need, have, locked;
 	void *body = NULL;
 	size_t len = 0;
+	time_t next = 0;
+	char expires[64], date[40];
+	const char *hdrs[3] = { NULL, NULL, NULL };
 
 	if (!st->cfg->crl.enabled) {
 		pkit_ca_reply_error(req, 404, NULL);
@@ -990,14 +1012,21 @@ h_crl(struct pkit_ca_req *req, void *arg)
 		if ((body = malloc(len)) != NULL)
 			memcpy(body, pem ? (void *)st->pem : (void *)st->der,
 			    len);
+		next = st->next_update;
 	}
 	pthread_mutex_unlock(&st->mu);
 	if (body == NULL) {
 		pkit_ca_reply_error(req, 500, NULL);
 		return PKIT_CA_DONE;
 	}
-	pkit_ca_reply(req, 200, pem ? "application/x-pem-file" :
-	    "application/pkix-crl", body, len);
+	/* step-ca's headers */
+	http_date(next, date, sizeof(date));
+	snprintf(expires, sizeof(expires), "Expires: %s", date);
+	hdrs[0] = expires;
+	if (!pem)
+		hdrs[1] = "Content-Disposition: attachment; filename=\"crl.crl\"";
+	pkit_ca_reply_headers(req, 200, pem ? "application/x-pem-file" :
+	    "application/pkix-crl", hdrs, body, len);
 	free(body);
 	return PKIT_CA_DONE;
 }
@@ -1114,14 +1143,18 @@ lookup(void *arg, struct pkit_ctx *ctx, const char *serial, int *status,
 	return 0;
 }
 
+/* Answer an OCSP request; a GET may be cached (RFC 5019 6.2) for as long
+ * as the answers are valid. */
 static void
 ocsp_answer(struct pkit_ca_req *req, struct rev_state *st,
-    const unsigned char *der, size_t len)
+    const unsigned char *der, size_t len, int get)
 {
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
 	struct lookup l;
 	unsigned char *out = NULL;
 	size_t outlen = 0;
+	char cache[80];
+	const char *hdrs[2] = { NULL, NULL };
 	int err;
 
 	l.st = st;
@@ -1140,7 +1173,14 @@ ocsp_answer(struct pkit_ca_req *req, struct rev_state *st,
 	}
 	if (ctx->errbuf[0] != '\0')
 		pkit_ca_req_log(req, "error", "%s", ctx->errbuf);
-	pkit_ca_reply(req, 200, "application/ocsp-response", out, outlen);
+	else if (get) {
+		snprintf(cache, sizeof(cache), "Cache-Control: max-age=%lld, "
+		    "public, no-transform, must-revalidate",
+		    (long long)(st->cfg->ocsp.cache_duration / SEC_NS));
+		hdrs[0] = cache;
+	}
+	pkit_ca_reply_headers(req, 200, "application/ocsp-response", hdrs, out,
+	    outlen);
 	OPENSSL_free(out);
 }
 
@@ -1157,7 +1197,7 @@ h_ocsp_post(struct pkit_ca_req *req, void *arg)
 		return PKIT_CA_DONE;
 	}
 	body = pkit_ca_req_body(req, &len);
-	ocsp_answer(req, st, body, len);
+	ocsp_answer(req, st, body, len, 0);
 	return PKIT_CA_DONE;
 }
 
@@ -1185,7 +1225,7 @@ h_ocsp_get(struct pkit_ca_req *req, void *arg)
 		len = 0;
 	}
 	ocsp_answer(req, st, der != NULL ? der : (const unsigned char *)"",
-	    len);
+	    len, 1);
 	free(der);
 	return PKIT_CA_DONE;
 }
