@@ -254,6 +254,23 @@ test_expect_success 'a new intermediate: its CRL numbers go on from the old one'
 	test "$(crl_text rot.der | grep -c "Serial Number:")" = 3
 '
 
+# until_status PATH CODE: wait (up to 10 s) until GET PATH answers CODE.
+until_status() {
+	i=0
+	while test "$(crl_get "$1" reload.der)" != "$2"; do
+		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1
+	done
+}
+
+test_expect_success 'SIGHUP: crl switched off (404) and on again (the same CRL)' '
+	crl_get /crl before.der >/dev/null &&
+	rv_conf "{\"crl\": {\"enabled\": false}}" &&
+	kill -HUP "$CA_PID" && until_status /crl 404 &&
+	rv_conf "{\"crl\": {\"enabled\": true, \"cacheDuration\": \"2h\"}}" &&
+	kill -HUP "$CA_PID" && until_status /crl 200 &&
+	cmp before.der reload.der
+'
+
 test_expect_success 'the server is still well' '
 	ca_stop
 '
