@@ -8,6 +8,7 @@
 static const struct cmd *const ca_sub[] = {
 	&cmd_ca_bootstrap,
 	&cmd_ca_certificate,
+	&cmd_ca_crl,
 	&cmd_ca_federate,
 	&cmd_ca_federation,
 	&cmd_ca_health,

@@ -152,5 +152,6 @@ extern const struct cmd cmd_ca_sign;
 extern const struct cmd cmd_ca_renew;		/* ca_renew.c */
 extern const struct cmd cmd_ca_rekey;
 extern const struct cmd cmd_ca_revoke;		/* ca_revoke.c */
+extern const struct cmd cmd_ca_crl;		/* ca_crl.c */
 
 #endif

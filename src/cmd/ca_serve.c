@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "lib/ca/authority.h"
+#include "lib/ca/crl.h"
 #include "lib/ca/server.h"
 #include "lib/fs.h"
 #include "lib/key.h"
@@ -165,6 +166,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_server_new(run->ctx, &so, &srv)) != 0 ||
 	    (r = pkit_ca_api_static(run->ctx, srv)) != 0 ||
 	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
+	    (r = pkit_ca_api_revocation(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
 		pkit_ca_authority_free(auth);
@@ -193,6 +195,12 @@ const struct cmd cmd_ca_serve = {
 	"timeout and a body may hold up to 1 MiB (413 beyond).  Each request\n"
 	"is logged on standard error, as text or JSON, without secrets; the\n"
 	"line \"Serving HTTPS on <address>\" tells that the server is ready.\n"
+	"\n"
+	"Active revocation is off unless ca.json enables it: \"crl\" serves a\n"
+	"CRL signed by the intermediate at /crl (made again after each\n"
+	"revocation and before it expires; see docs/compat.md), \"ocsp\" an\n"
+	"OCSP responder at /ocsp; leaves then name them (CRL distribution\n"
+	"point, AIA).\n"
 	"\n"
 	"SIGHUP reloads the configuration: requests after it use the new one,\n"
 	"and a configuration that does not load is reported and ignored.\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lib/crl_info.h"
 #include "lib/fs.h"
 #include "lib/secret.h"
 #include "lib/tlsfetch.h"
@@ -48,12 +49,13 @@ static const struct cmd_opt inspect_opts[] = {
 
 const struct cmd cmd_certificate_inspect = {
 	"inspect", cmd_certificate_inspect_run, NULL, "[<file|url>]", 0, 1,
-	"print a certificate, chain, CSR or server certificate",
+	"print a certificate, chain, CSR, CRL or server certificate",
 	"Prints what a certificate says: every field and extension decoded, "
 	"in\nthe layout of step certificate inspect.  The input is a file "
 	"(\"-\" or\nnothing for standard input) holding certificates, a "
 	"certificate request\n(its requested extensions are decoded too) or "
-	"a PKCS#12 file, in PEM\nor DER; or a server address, whose "
+	"a PKCS#12 file, in PEM\nor DER, or a certificate revocation list "
+	"(--format text, json or\npem); or a server address, whose "
 	"certificate is fetched over TLS:\n"
 	"\n"
 	"  https://host[:port]  tls://host:port  tcp://host:port\n"
@@ -82,8 +84,36 @@ const struct cmd cmd_certificate_inspect = {
 	inspect_opts
 };
 
+/* load_file() printed a CRL. */
+#define CRL_SHOWN 1
+
+/* Print a CRL: in words, as JSON or as PEM. */
+static int
+show_crl(struct cmd_run *run, const struct inspect_opts *o, const char *name,
+    const unsigned char *data, size_t len)
+{
+	X509_CRL *crl = NULL;
+	unsigned char *pem = NULL;
+	char *text = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = pkit_crl_parse(run->ctx, data, len, name, &crl)) != 0)
+		return r;
+	if (o->format != NULL && strcmp(o->format, "pem") == 0) {
+		if ((r = pkit_crl_encode(run->ctx, crl, 1, &pem, &n)) == 0)
+			fwrite(pem, 1, n, stdout);
+	} else if ((r = pkit_crl_render(run->ctx, crl, o->format != NULL &&
+	    strcmp(o->format, "json") == 0, &text)) == 0)
+		fputs(text, stdout);
+	free(pem);
+	free(text);
+	X509_CRL_free(crl);
+	return r != 0 ? r : CRL_SHOWN;
+}
+
 /* Read and parse a file, asking for the PKCS#12 password when one is
- * needed. */
+ * needed; a CRL is printed here (CRL_SHOWN). */
 static int
 load_file(struct cmd_run *run, const struct inspect_opts *o, const char *path,
     struct pkit_x509_input *in)
@@ -97,6 +127,10 @@ load_file(struct cmd_run *run, const struct inspect_opts *o, const char *path,
 	if ((r = pkit_file_read(run->ctx, path, PKIT_FILE_MAX, &data,
 	    &len)) != 0)
 		return r;
+	if (pkit_crl_detect(data, len)) {
+		r = show_crl(run, o, name, data, len);
+		goto out;
+	}
 	if (o->password_file != NULL && (r = cmd_password(run,
 	    o->password_file, NULL, 0, "--password-file", &pw)) != 0)
 		goto out;
@@ -156,7 +190,8 @@ cmd_certificate_inspect_run(struct cmd_run *run, int argc, char **argv)
 		if (o.roots != NULL || o.servername != NULL)
 			return cmd_usage_error(run, "--roots and --servername "
 			    "apply to a server address (https://...)");
-		r = load_file(run, &o, arg, &in);
+		if ((r = load_file(run, &o, arg, &in)) == CRL_SHOWN)
+			return EXIT_OK;
 	}
 	if (r == 0)
 		r = pkit_x509_info_render(run->ctx, &in, fmt, flags, &text);

@@ -21,6 +21,7 @@
 #include "x509.h"
 #include "x509_info.h"
 #include "x509_verify.h"
+#include "revcheck.h"
 
 extern char **environ;
 
@@ -153,6 +154,10 @@ pkit_x509_verify(struct pkit_ctx *ctx, STACK_OF(X509) *certs,
 		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "%s", name);
 		goto out;
 	}
+	if (opts->crls != NULL) {
+		X509_STORE_CTX_set0_crls(sctx, opts->crls);
+		X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_CRL_CHECK);
+	}
 	if (opts->host != NULL && (is_ip(opts->host) ?
 	    !X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host) :
 	    !X509_VERIFY_PARAM_set1_host(vp, opts->host, 0))) {
@@ -167,6 +172,9 @@ pkit_x509_verify(struct pkit_ctx *ctx, STACK_OF(X509) *certs,
 		res->depth = X509_STORE_CTX_get_error_depth(sctx);
 		snprintf(res->reason, sizeof(res->reason), "%s",
 		    X509_verify_cert_error_string(res->error));
+		if (res->error == X509_V_ERR_CERT_REVOKED && cur != NULL)
+			pkit_crl_revoked_detail(opts->crls, cur, res->reason,
+			    sizeof(res->reason));
 		pkit_x509_name_text(X509_get_subject_name(cur != NULL ? cur :
 		    leaf), res->subject, sizeof(res->subject));
 		r = res->error == X509_V_ERR_CERT_HAS_EXPIRED ||

@@ -21,6 +21,8 @@ struct pkit_verify_opts {
 	const char *issuing_ca;	/* file: the leaf must be issued by it */
 	const char *purpose;	/* "server" (default), "client", "email",
 				 * "any" */
+	STACK_OF(X509_CRL) *crls;	/* check the leaf against these CRLs
+					 * (revcheck.h), or NULL */
 };
 
 struct pkit_verify_result {

@@ -696,6 +696,7 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 		goto out;
 	}
 	pkit_ca_req_log(req, "reason-code", "%d", rr.reason_code);
+	pkit_ca_revocation_notify(req, arg);
 	pkit_ca_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
 out:
 	free(dec);

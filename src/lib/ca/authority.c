@@ -804,7 +804,8 @@ pkit_ca_auth_load(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 	    (r = load_policy(ctx, auth)) != 0 ||
 	    (r = load_audiences(ctx, auth)) != 0 ||
 	    (r = load_responses(ctx, auth)) != 0 ||
-	    (r = load_db(ctx, auth)) != 0)
+	    (r = load_db(ctx, auth)) != 0 ||
+	    (r = pkit_ca_rev_urls(ctx, auth->cfg, &auth->rev)) != 0)
 		goto fail;
 	if ((auth->root_fp = calloc((size_t)sk_X509_num(pki->roots) + 1,
 	    sizeof(*auth->root_fp))) == NULL) {
@@ -865,6 +866,7 @@ pkit_ca_auth_free(struct pkit_ca_auth *auth)
 	free(auth->ca_json);
 	free(auth->chain_json);
 	free(auth->tls_json);
+	pkit_ca_rev_urls_release(&auth->rev);
 	free(auth);
 }
 
@@ -1620,7 +1622,8 @@ pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		if ((r = custom_leaf(ctx, prov, tok, sans, req->csr,
 		    req->template_data, &tmpl)) != 0 ||
 		    (prov->claims.disable_smallstep_extensions != 1 &&
-		    (r = add_prov_ext(ctx, prov, tmpl)) != 0)) {
+		    (r = add_prov_ext(ctx, prov, tmpl)) != 0) ||
+		    (r = pkit_ca_rev_tmpl(ctx, tmpl, &auth->rev)) != 0) {
 			pkit_ca_auth_refuse(why, r == PKIT_ERR_NOMEM ? 500 : 400,
 			    r == PKIT_ERR_NOMEM ? NULL : "error applying the "
 			    "certificate template");

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "lib/ca/authority.h"
+#include "lib/ca/crl.h"
 #include "lib/ca/policy.h"
 #include "lib/ca/server.h"
 #include "lib/jwk.h"
@@ -26,6 +27,7 @@ struct pkit_ca_authority {
 	struct memtok **buckets;	/* used token ids when there is no db */
 	size_t nbuckets, count, inserts;
 	int api_id;			/* api_sign.c's server extension */
+	int rev_id;			/* crl.c's, plus one (0: none) */
 };
 
 struct pkit_ca_prov {
@@ -71,6 +73,7 @@ struct pkit_ca_auth {
 	char *chain_json;		/* ,"<intermediate>"... after the leaf */
 	char *tls_json;			/* {"cipherSuites":...} */
 	struct pkit_ca_policy *policy;	/* authority.policy, or NULL */
+	struct pkit_ca_rev_urls rev;	/* CRL DP, OCSP, caIssuers (crl.h) */
 };
 
 /* A CSR read by pkit_ca_auth_csr_read() (authority_x509.c). */

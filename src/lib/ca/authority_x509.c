@@ -566,6 +566,8 @@ pkit_ca_leaf_build(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		}
 		ASN1_OBJECT_free(obj);
 	}
+	if (!pkit_ca_rev_add_exts(x, &auth->rev))
+		goto fail;
 	/* sign with a copy of the configuration's ready signing context */
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_MD_CTX_copy_ex(mctx, auth->sign_proto) ||

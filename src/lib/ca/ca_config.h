@@ -63,6 +63,15 @@ struct pkit_ca_crl {
 	char *idp_url;
 };
 
+/* "ocsp": pkit's OCSP responder (docs/compat.md), off by default. */
+struct pkit_ca_ocsp {
+	int enabled;
+	char *url;		/* AIA OCSP URL in leaves; NULL: the CA's /ocsp */
+	char *cert;		/* delegated OCSP signing certificate, or NULL */
+	char *key;		/* its key (unencrypted, or with "password") */
+	int64_t cache_duration;	/* nextUpdate after thisUpdate; 1h when unset */
+};
+
 struct pkit_ca_config {
 	char *name;		/* where it came from, for messages */
 	char *base;		/* relative paths resolve here; may be NULL */
@@ -89,6 +98,7 @@ struct pkit_ca_config {
 	struct pkit_ca_tls tls;
 	struct pkit_ca_crl crl;
 	json_t *doc;		/* the whole document */
+	struct pkit_ca_ocsp ocsp;
 };
 
 /* Parse and check a ca.json document; name (its file name) is used in

@@ -348,6 +348,48 @@ out:
 }
 
 int
+pkit_ca_client_get_raw(struct pkit_ctx *ctx, struct pkit_ca_client *c,
+    const char *path, unsigned char **body, size_t *len, int *status)
+{
+	struct pkit_http_request req = { 0 };
+	struct pkit_http_response *res = NULL;
+	char *url = NULL;
+	int r;
+
+	*body = NULL;
+	*len = 0;
+	if (status != NULL)
+		*status = 0;
+	c->request_id[0] = '\0';
+	if (path[0] != '/')
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "%s: not an absolute "
+		    "path", path);
+	if (asprintf(&url, "%s%s", c->url, path) < 0)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", path);
+	req.url = url;
+	if ((r = pkit_http_do(ctx, c->http, &req, &res)) != 0)
+		goto out;
+	snprintf(c->request_id, sizeof(c->request_id), "%s",
+	    res->server_request_id[0] != '\0' ? res->server_request_id :
+	    res->request_id);
+	if (status != NULL)
+		*status = (int)res->status;
+	if (res->status >= 400 || res->status < 200) {
+		r = http_error(ctx, url, res);
+		goto out;
+	}
+	*body = res->body;
+	*len = res->len;
+	res->body = NULL;
+	res->len = 0;
+	r = PKIT_OK;
+out:
+	pkit_http_response_free(res);
+	free(url);
+	return r;
+}
+
+int
 pkit_ca_client_get_json(struct pkit_ctx *ctx, struct pkit_ca_client *c,
     const char *path, json_t **resp, int *status)
 {

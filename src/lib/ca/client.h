@@ -82,6 +82,11 @@ int pkit_ca_client_request(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 /* GET path, as pkit_ca_client_request(). */
 int pkit_ca_client_get_json(struct pkit_ctx *ctx, struct pkit_ca_client *c,
     const char *path, json_t **resp, int *status);
+/* GET path, as pkit_ca_client_request(), for a body that is not JSON: a
+ * 2xx response's body goes to *body (malloc'd, NUL-terminated after
+ * *len bytes). */
+int pkit_ca_client_get_raw(struct pkit_ctx *ctx, struct pkit_ca_client *c,
+    const char *path, unsigned char **body, size_t *len, int *status);
 /* POST body to path, as pkit_ca_client_request(). */
 int pkit_ca_client_post_json(struct pkit_ctx *ctx, struct pkit_ca_client *c,
     const char *path, const json_t *body, json_t **resp, int *status);

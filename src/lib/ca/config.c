@@ -668,6 +668,33 @@ parse_crl(struct pkit_ctx *ctx, const char *name, json_t *doc,
 	return PKIT_OK;
 }
 
+static int
+parse_ocsp(struct pkit_ctx *ctx, const char *name, json_t *doc,
+    struct pkit_ca_ocsp *ocsp)
+{
+	json_t *o;
+	int r;
+
+	ocsp->cache_duration = HOUR;
+	if ((r = get_object(ctx, name, doc, "", "ocsp", &o)) != 0 || o == NULL)
+		return r;
+	if ((r = get_bool(ctx, name, o, "ocsp.", "enabled",
+	    &ocsp->enabled)) != 0 ||
+	    (r = get_string(ctx, name, o, "ocsp.", "url", 0, &ocsp->url)) != 0 ||
+	    (r = get_string(ctx, name, o, "ocsp.", "cert", 0,
+	    &ocsp->cert)) != 0 ||
+	    (r = get_string(ctx, name, o, "ocsp.", "key", 0, &ocsp->key)) != 0 ||
+	    (r = get_duration(ctx, name, o, "ocsp.", "cacheDuration",
+	    &ocsp->cache_duration)) != 0)
+		return r;
+	if ((ocsp->cert == NULL) != (ocsp->key == NULL))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: ocsp: \"cert\" "
+		    "and \"key\" go together", name);
+	if (ocsp->cache_duration <= 0)
+		ocsp->cache_duration = HOUR;
+	return PKIT_OK;
+}
+
 /* "host:port", "[v6]:port" or ":port", as Go's net.SplitHostPort takes it. */
 static int
 check_address(struct pkit_ctx *ctx, const char *name, const char *key,
@@ -766,7 +793,8 @@ parse_doc(struct pkit_ctx *ctx, const char *name, json_t *doc,
 		return r;
 	if ((r = parse_authority(ctx, name, doc, cfg)) != 0 ||
 	    (r = parse_tls(ctx, name, doc, &cfg->tls)) != 0 ||
-	    (r = parse_crl(ctx, name, doc, &cfg->crl)) != 0)
+	    (r = parse_crl(ctx, name, doc, &cfg->crl)) != 0 ||
+	    (r = parse_ocsp(ctx, name, doc, &cfg->ocsp)) != 0)
 		return r;
 	return PKIT_OK;
 }
@@ -1170,6 +1198,9 @@ pkit_ca_config_free(struct pkit_ca_config *cfg)
 	strv_free(cfg->tls.cipher_suites, cfg->tls.ncipher_suites);
 	free(cfg->tls.ciphers);
 	free(cfg->crl.idp_url);
+	free(cfg->ocsp.url);
+	free(cfg->ocsp.cert);
+	free(cfg->ocsp.key);
 	json_decref(cfg->doc);
 	free(cfg);
 }
