@@ -36,7 +36,8 @@ static const struct cmd_opt bootstrap_opts[] = {
 	OPT_CA_URL(struct bootstrap_opts, ca),
 	OPT_CA_FINGERPRINT(struct bootstrap_opts, ca),
 	{ "install", 0, OPT_BOOL, offsetof(struct bootstrap_opts, install),
-	  NULL, "install the root in the system store (not yet)" },
+	  NULL, "also add the root to the system trust store, as 'pkit "
+	  "certificate install' does" },
 	OPT_FORCE(struct bootstrap_opts),
 	{ 0 }
 };
@@ -92,8 +93,9 @@ const struct cmd cmd_ca_bootstrap = {
 	"\n"
 	"Get the fingerprint on the CA host with 'pkit certificate "
 	"fingerprint\nroot_ca.crt'; ':' and '-' between its digits are "
-	"ignored.  --install\n(adding the root to the system trust store) is "
-	"not available yet and is\nrefused.\n"
+	"ignored.  --install\nthen adds the root to the system trust store "
+	"as 'pkit certificate install'\ndoes (as root; PKIT_CA_CERTIFICATES_DIR "
+	"and PKIT_UPDATE_CA_CERTIFICATES\nchange where and what is run).\n"
 	"\n"
 	ENV_HELP_FP,
 	"Trust the CA at ca.example.com:9000:\n"
@@ -195,9 +197,6 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
-	if (o.install)
-		return cmd_error("%s: --install is not available yet: install "
-		    "%s/%s by hand", run->path, run->g->base, PKIT_CA_ROOT_FILE);
 	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL |
 	    CA_NEED_FINGERPRINT, &cfg)) != CMD_CONTINUE)
 		return r;
@@ -219,6 +218,10 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 	if ((r = may_replace(run, root_path, (char *)pem, pem_len,
 	    o.force)) != 0 ||
 	    (r = may_replace(run, defaults_path, defaults, defaults_len,
+	    o.force)) != 0)
+		goto fail;
+	/* The store first: when it refuses (not root), nothing is saved. */
+	if (o.install && (r = cmd_trust_install(run, root, root_path,
 	    o.force)) != 0)
 		goto fail;
 	if ((r = ca_path(run, "certs", dir, sizeof(dir))) != 0 ||

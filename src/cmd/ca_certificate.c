@@ -34,6 +34,8 @@ struct cert_opts {
 	const char *kty, *crv;
 	long size;
 	int insecure, force;
+	struct strvec set;
+	const char *set_file;
 };
 
 /* The flags that mint a token, which --token replaces. */
@@ -55,6 +57,15 @@ struct cert_opts {
 	  "3339, or a duration from its start; default: the CA's, 24h for " \
 	  "step-ca)" }
 
+/* templateData for the CA's templates, as step sends it. */
+#define TEMPLATE_OPTS(T) \
+	{ "set", 0, OPT_LIST, offsetof(T, set), "key=value", \
+	  "template data the CA's template sees as .Insecure.User.<key> " \
+	  "(value as JSON when it parses, else a string; repeatable)" }, \
+	{ "set-file", 0, OPT_STRING, offsetof(T, set_file), "file", \
+	  "template data from the JSON object in file (--set wins)", NULL, \
+	  OPT_F_FILE }
+
 #define T struct cert_opts
 static const struct cmd_opt certificate_opts[] = {
 	TOKEN_OPTS(T),
@@ -62,6 +73,7 @@ static const struct cmd_opt certificate_opts[] = {
 	  "a subject alternative name: DNS name, IP, email or URI "
 	  "(repeatable; default: the subject)" },
 	VALIDITY_OPTS(T),
+	TEMPLATE_OPTS(T),
 	OPT_KTY(T),
 	OPT_CRV(T),
 	OPT_SIZE(T),
@@ -75,6 +87,7 @@ static const struct cmd_opt certificate_opts[] = {
 static const struct cmd_opt sign_opts[] = {
 	TOKEN_OPTS(T),
 	VALIDITY_OPTS(T),
+	TEMPLATE_OPTS(T),
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
 	OPT_CA_ROOT(T, ca),
@@ -85,6 +98,11 @@ static const struct cmd_opt sign_opts[] = {
 #define FLAGS_HELP \
 	"--ca-url and --root not given come from PKIT_CA_URL and PKIT_ROOT, " \
 	"else\nfrom $PKITPATH/config/defaults.json (see 'pkit ca bootstrap')."
+
+#define SET_HELP \
+	"--set-file and --set send templateData with the request, as step " \
+	"does:\nthe CA's certificate template sees it as .Insecure.User " \
+	"(step-ca\nignores it without a template that uses it)."
 
 #define TOKEN_HELP \
 	"The request is authorized by a one-time token: --token, or one made " \
@@ -117,6 +135,8 @@ const struct cmd cmd_ca_certificate = {
 	"\n"
 	TOKEN_HELP "\n"
 	"\n"
+	SET_HELP "\n"
+	"\n"
 	"--not-before and --not-after ask the CA for a validity; the CA's "
 	"limits\n(for step-ca, 5 minutes to 24 hours by default) still apply.  "
 	"Existing\nfiles are replaced only with --force or a yes at the "
@@ -144,6 +164,8 @@ const struct cmd cmd_ca_sign = {
 	"them.\n"
 	"\n"
 	TOKEN_HELP "\n"
+	"\n"
+	SET_HELP "\n"
 	"\n"
 	FLAGS_HELP,
 	"Sign a CSR made with 'pkit certificate create --csr':\n"
@@ -182,7 +204,7 @@ validity(struct cmd_run *run, const struct cert_opts *o, char *nb,
 static int
 post_sign(struct cmd_run *run, struct pkit_ca_client *c, const char *csr,
     const char *token, const struct cert_opts *o, const char *nb,
-    const char *na, EVP_PKEY *pub, STACK_OF(X509) **chain)
+    const char *na, json_t *tdata, EVP_PKEY *pub, STACK_OF(X509) **chain)
 {
 	json_t *body = NULL, *resp = NULL;
 	char what[512];
@@ -192,8 +214,13 @@ post_sign(struct cmd_run *run, struct pkit_ca_client *c, const char *csr,
 	snprintf(what, sizeof(what), "%s/sign", pkit_ca_client_url(c));
 	if ((r = pkit_ca_sign_body(run->ctx, csr, token,
 	    o->not_before != NULL ? nb : NULL,
-	    o->not_after != NULL ? na : NULL, &body)) != 0 ||
-	    (r = pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
+	    o->not_after != NULL ? na : NULL, &body)) != 0)
+		goto out;
+	if (tdata != NULL && json_object_set(body, "templateData", tdata) != 0) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "template data");
+		goto out;
+	}
+	if ((r = pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
 	    (r = pkit_ca_sign_response_chain(run->ctx, resp, what,
 	    chain)) != 0)
 		goto out;
@@ -208,6 +235,27 @@ out:
 	json_decref(body);
 	json_decref(resp);
 	return r;
+}
+
+/* --set-file and --set as the request's templateData (NULL: none). */
+static int
+template_data(struct cmd_run *run, const struct cert_opts *o, json_t **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if (o->set_file != NULL && (r = pkit_file_read(run->ctx, o->set_file,
+	    CSR_MAX, &data, &len)) != 0)
+		return cmd_fail(run, r);
+	r = pkit_ca_template_data(run->ctx, data, len, o->set_file, o->set.v,
+	    o->set.n, out);
+	free(data);
+	if (r != 0)
+		return r == PKIT_ERR_USAGE ? cmd_usage_error(run, "%s",
+		    run->ctx->errbuf) : cmd_fail(run, r);
+	return EXIT_OK;
 }
 
 static int
@@ -225,6 +273,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	char nb[64], na[64];
 	const char *subject, *crtfile, *keyfile, *sans1[1];
 	size_t pem_len = 0;
+	json_t *tdata = NULL;
 	int nargs, r, ret = EXIT_FAIL, key_existed;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE) {
@@ -245,7 +294,8 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 		goto done;
 	}
 	if ((ret = check_token_flags(run, &o)) != EXIT_OK ||
-	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK)
+	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK ||
+	    (ret = template_data(run, &o, &tdata)) != EXIT_OK)
 		goto done;
 	o.tf.password_file = o.password_file;
 	ret = EXIT_FAIL;
@@ -282,7 +332,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	    &token, &desc)) != 0)
 		goto fail;
 	if ((r = post_sign(run, c, csr, o.token != NULL ? o.token : token,
-	    &o, nb, na, key, &chain)) != 0 ||
+	    &o, nb, na, tdata, key, &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0)
 		goto fail;
 	/* The key first: a certificate is never left without its key. */
@@ -314,7 +364,9 @@ done:
 	free(csr);
 	pkit_secret_strfree(token);
 	free(desc);
+	json_decref(tdata);
 	strvec_clear(&o.san);
+	strvec_clear(&o.set);
 	return ret;
 }
 
@@ -327,7 +379,7 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
 	X509_REQ *csr = NULL;
-	json_t *names = NULL;
+	json_t *names = NULL, *tdata = NULL;
 	const char **sans = NULL;
 	unsigned char *data = NULL, *pem = NULL, *csr_pem = NULL;
 	char *cn = NULL, *token = NULL, *desc = NULL, **args;
@@ -343,7 +395,8 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	csrfile = args[0];
 	crtfile = args[1];
 	if ((ret = check_token_flags(run, &o)) != EXIT_OK ||
-	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK)
+	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK ||
+	    (ret = template_data(run, &o, &tdata)) != EXIT_OK)
 		goto done;
 	o.tf.password_file = o.password_file;
 	ret = EXIT_FAIL;
@@ -389,7 +442,7 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	    &token, &desc)) != 0)
 		goto fail;
 	if ((r = post_sign(run, c, (const char *)csr_pem,
-	    o.token != NULL ? o.token : token, &o, nb, na,
+	    o.token != NULL ? o.token : token, &o, nb, na, tdata,
 	    X509_REQ_get0_pubkey(csr), &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0 ||
 	    (r = pkit_file_write(run->ctx, crtfile, pem, pem_len,
@@ -417,5 +470,7 @@ done:
 	free(cn);
 	pkit_secret_strfree(token);
 	free(desc);
+	json_decref(tdata);
+	strvec_clear(&o.set);
 	return ret;
 }

@@ -238,6 +238,12 @@ int cmd_key_write_private(struct cmd_run *run, struct evp_pkey_st *key,
 int cmd_key_write_public(struct cmd_run *run, struct evp_pkey_st *key,
     const char *path, int force);
 
+/* Install crt in the system trust store as `pkit certificate install`
+ * does (certificate_install.c); label names it in the message. */
+struct x509_st;
+int cmd_trust_install(struct cmd_run *run, struct x509_st *crt,
+    const char *label, int force);
+
 /* Generated documentation (docgen.c). */
 int cmd_gen_man(const char *dir);
 int cmd_gen_completion(FILE *fp, const char *shell);
