@@ -28,12 +28,22 @@
 
 struct bootstrap_opts {
 	struct ca_flags ca;
+	const char *authority, *profile;
 	int install;
 	int force;
 };
 
 static const struct cmd_opt bootstrap_opts[] = {
 	OPT_CA_URL(struct bootstrap_opts, ca),
+	{ "context", 0, OPT_STRING, offsetof(struct bootstrap_opts, ca.context),
+	  "name", "make (or update) this context, with its files under "
+	  "$PKITPATH/authorities/, and make it current" },
+	{ "authority", 0, OPT_STRING, offsetof(struct bootstrap_opts,
+	  authority), "name", "with --context: the directory name under "
+	  "authorities/ (default: the context's name)" },
+	{ "profile", 0, OPT_STRING, offsetof(struct bootstrap_opts, profile),
+	  "name", "with --context: the profile's name (default: the "
+	  "context's name)" },
 	OPT_CA_FINGERPRINT(struct bootstrap_opts, ca),
 	{ "install", 0, OPT_BOOL, offsetof(struct bootstrap_opts, install),
 	  NULL, "also add the root to the system trust store, as 'pkit "
@@ -49,6 +59,7 @@ struct root_opts {
 
 static const struct cmd_opt root_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_FINGERPRINT(struct root_opts, ca),
 	OPT_FORCE(struct root_opts),
 	{ 0 }
@@ -56,6 +67,7 @@ static const struct cmd_opt root_opts[] = {
 
 static const struct cmd_opt roots_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_ROOT(struct root_opts, ca),
 	OPT_FORCE(struct root_opts),
 	{ 0 }
@@ -63,6 +75,7 @@ static const struct cmd_opt roots_opts[] = {
 
 static const struct cmd_opt health_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_ROOT(struct root_opts, ca),
 	{ 0 }
 };
@@ -93,7 +106,14 @@ const struct cmd cmd_ca_bootstrap = {
 	"\n"
 	"Get the fingerprint on the CA host with 'pkit certificate "
 	"fingerprint\nroot_ca.crt'; ':' and '-' between its digits are "
-	"ignored.  --install\nthen adds the root to the system trust store "
+	"ignored.\n"
+	"\n"
+	"With --context NAME the files go to $PKITPATH/authorities/NAME/ "
+	"instead,\nthe context is recorded in $PKITPATH/contexts.json and "
+	"made current, as\nstep does: several CAs can be used side by side "
+	"(see 'pkit context').\n"
+	"\n"
+	"--install\nthen adds the root to the system trust store "
 	"as 'pkit certificate install'\ndoes (as root; PKIT_CA_CERTIFICATES_DIR "
 	"and PKIT_UPDATE_CA_CERTIFICATES\nchange where and what is run).\n"
 	"\n"
@@ -191,12 +211,24 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 	unsigned char *pem = NULL;
 	char *url = NULL, *defaults = NULL, fp[PKIT_CA_FP_LEN + 1];
 	char root_path[4096], defaults_path[4096], dir[4096];
+	const char *context = NULL;
 	size_t pem_len = 0, defaults_len = 0;
 	char **args;
 	int nargs, r;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
+	if ((o.authority != NULL || o.profile != NULL) && o.ca.context == NULL)
+		return cmd_usage_error(run, "--authority and --profile need "
+		    "--context");
+	if ((context = o.ca.context) != NULL) {
+		/* A new context: its files go to its own directory. */
+		o.ca.context = NULL;
+		if ((r = cmd_context_use(run, context, o.authority != NULL ?
+		    o.authority : context, o.profile != NULL ? o.profile :
+		    context)) != 0)
+			return cmd_fail(run, r);
+	}
 	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL |
 	    CA_NEED_FINGERPRINT, &cfg)) != CMD_CONTINUE)
 		return r;
@@ -238,6 +270,12 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	fprintf(stderr, "The authority configuration has been saved in %s.\n",
 	    defaults_path);
+	if (context != NULL) {
+		if ((r = cmd_context_save(run)) != 0)
+			goto fail;
+		fprintf(stderr, "The context '%s' has been selected.\n",
+		    context);
+	}
 	r = EXIT_OK;
 	goto out;
 fail:

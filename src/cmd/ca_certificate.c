@@ -80,6 +80,7 @@ static const struct cmd_opt certificate_opts[] = {
 	OPT_INSECURE(T),
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
@@ -90,6 +91,7 @@ static const struct cmd_opt sign_opts[] = {
 	TEMPLATE_OPTS(T),
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };

@@ -12,13 +12,15 @@
 
 /* The first value set: flag, then environment, then defaults.json. */
 static const char *
-pick(const char *flag, const char *env, const json_t *defaults,
-    const char *key)
+pick(const char *flag, const char *global, const char *env,
+    const json_t *defaults, const char *key)
 {
 	const char *v;
 
 	if (flag != NULL && *flag != '\0')
 		return flag;
+	if (global != NULL && *global != '\0')
+		return global;
 	if ((v = getenv(env)) != NULL && *v != '\0')
 		return v;
 	return pkit_ca_defaults_get(defaults, key);
@@ -53,15 +55,39 @@ ca_config_resolve(struct cmd_run *run, const struct ca_flags *flags,
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
+	if (flags->context != NULL &&
+	    (r = cmd_context_apply(run, flags->context)) != 0)
+		return cmd_fail(run, r);
 	if ((r = ca_path(run, PKIT_CA_DEFAULTS_FILE, path, sizeof(path))) != 0 ||
 	    (r = pkit_ca_defaults_load(run->ctx, path, &cfg->defaults)) != 0)
 		return cmd_fail(run, r);
-	cfg->ca_url = pick(flags->ca_url, "PKIT_CA_URL", cfg->defaults,
-	    "ca-url");
-	cfg->fingerprint = pick(flags->fingerprint, "PKIT_FINGERPRINT",
+	/* As step: the profile's defaults win over the authority's. */
+	if (run->g->profile != NULL) {
+		json_t *prof = NULL;
+		int pn = snprintf(path, sizeof(path), "%s/%s", run->g->profile,
+		    PKIT_CA_DEFAULTS_FILE);
+
+		if (pn < 0 || (size_t)pn >= sizeof(path))
+			r = pkit_seterr(run->ctx, PKIT_ERR_ARG, "%s: path too "
+			    "long", run->g->profile);
+		else if ((r = pkit_ca_defaults_load(run->ctx, path,
+		    &prof)) == 0 && json_object_update(cfg->defaults,
+		    prof) != 0)
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", path);
+		json_decref(prof);
+		if (r != 0) {
+			ca_config_release(cfg);
+			return cmd_fail(run, r);
+		}
+	}
+	cfg->ca_url = pick(flags->ca_url, run->g->ca_url, "PKIT_CA_URL",
+	    cfg->defaults, "ca-url");
+	cfg->fingerprint = pick(flags->fingerprint, NULL, "PKIT_FINGERPRINT",
 	    cfg->defaults, "fingerprint");
 	if (flags->root != NULL && *flags->root != '\0')
 		cfg->root = flags->root;
+	else if (run->g->root != NULL && *run->g->root != '\0')
+		cfg->root = run->g->root;
 	else if ((root = getenv("PKIT_ROOT")) != NULL && *root != '\0')
 		cfg->root = root;
 	else if ((root = pkit_ca_defaults_get(cfg->defaults, "root")) != NULL) {

@@ -4,11 +4,14 @@
  * verbs that get certificates share (ca_token.c, ca_picker.c): minting a
  * token with a provisioner chosen by flag or on the terminal.
  *
- * Each value is taken from, in this order: the flag; the environment
- * (PKIT_CA_URL, PKIT_ROOT, PKIT_FINGERPRINT; empty counts as unset);
- * $PKITPATH/config/defaults.json ("ca-url", "root", "fingerprint", as
- * `pkit ca bootstrap` and step write it).  The root falls back to
- * $PKITPATH/certs/root_ca.crt when that file exists.
+ * Each value is taken from, in this order: the verb's flag; the global
+ * flag (pkit --ca-url/--root <group> ...); the environment (PKIT_CA_URL,
+ * PKIT_ROOT, PKIT_FINGERPRINT; empty counts as unset); the context's
+ * profile defaults.json, then config/defaults.json ("ca-url", "root",
+ * "fingerprint", as `pkit ca bootstrap` and step write it).  The root
+ * falls back to certs/root_ca.crt when that file exists.  --context
+ * (or pkit --context, PKIT_CONTEXT, the current context) chooses whose
+ * files: $PKITPATH/authorities/<authority>/ instead of $PKITPATH.
  */
 #ifndef PKIT_CMD_CA_CLIENT_H
 #define PKIT_CMD_CA_CLIENT_H
@@ -26,6 +29,7 @@ struct ca_flags {
 	const char *ca_url;
 	const char *root;
 	const char *fingerprint;
+	const char *context;
 };
 
 /* Option rows; T is the verb's option struct, m its struct ca_flags. */
@@ -39,6 +43,10 @@ struct ca_flags {
 #define OPT_CA_FINGERPRINT(T, m) \
 	{ "fingerprint", 0, OPT_STRING, offsetof(T, m.fingerprint), "sha256", \
 	  "the SHA-256 fingerprint (hex) of the CA's root" }
+
+#define OPT_CA_CONTEXT(T, m) \
+	{ "context", 0, OPT_STRING, offsetof(T, m.context), "name", \
+	  "use the files of this context (see 'pkit context')" }
 
 /* What ca_config_resolve() needs to find; a missing one is a usage error. */
 enum ca_need {

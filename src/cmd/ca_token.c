@@ -278,6 +278,7 @@ static const struct cmd_opt token_opts[] = {
 	  "output", NULL, OPT_F_FILE },
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
