@@ -14,6 +14,7 @@
 #include "ca_client.h"
 #include "cmd.h"
 #include "lib/ca/client.h"
+#include "lib/ca/offline.h"
 #include "lib/ca/token.h"
 #include "lib/fs.h"
 #include "lib/key.h"
@@ -27,6 +28,7 @@
 struct cert_opts {
 	struct ca_flags ca;
 	struct ca_token_flags tf;
+	struct ca_offline_flags off;
 	struct strvec san;
 	const char *token;
 	const char *password_file;	/* into tf */
@@ -79,6 +81,8 @@ static const struct cmd_opt certificate_opts[] = {
 	OPT_SIZE(T),
 	OPT_INSECURE(T),
 	OPT_FORCE(T),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	OPT_CA_URL(T, ca),
 	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
@@ -90,6 +94,8 @@ static const struct cmd_opt sign_opts[] = {
 	VALIDITY_OPTS(T),
 	TEMPLATE_OPTS(T),
 	OPT_FORCE(T),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	OPT_CA_URL(T, ca),
 	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
@@ -98,6 +104,13 @@ static const struct cmd_opt sign_opts[] = {
 #undef T
 
 #define FLAGS_HELP \
+	"With --offline the CA's work is done here, without its server, as " \
+	"step's\noffline mode does: its ca.json (--ca-config, default " \
+	"$PKITPATH/config/ca.json)\nand intermediate key (its password from " \
+	"--ca-password-file, ca.json's\n\"password\", or a prompt) sign, " \
+	"after the same token and policy checks as\n'pkit ca serve', and the " \
+	"certificate is recorded in the CA's database.\n" \
+	"\n" \
 	"--ca-url and --root not given come from PKIT_CA_URL and PKIT_ROOT, " \
 	"else\nfrom $PKITPATH/config/defaults.json (see 'pkit ca bootstrap')."
 
@@ -186,6 +199,10 @@ check_token_flags(struct cmd_run *run, const struct cert_opts *o)
 		    "--provisioner, --kid or the password files");
 	if (o->token != NULL && *o->token == '\0')
 		return cmd_usage_error(run, "--token is empty");
+	if (!o->off.offline && (o->off.ca_config != NULL ||
+	    o->off.ca_password_file != NULL))
+		return cmd_usage_error(run, "--ca-config and --ca-password-file "
+		    "need --offline");
 	return EXIT_OK;
 }
 
@@ -204,16 +221,18 @@ validity(struct cmd_run *run, const struct cert_opts *o, char *nb,
 
 /* POST /sign and return the chain, whose leaf must be for pub. */
 static int
-post_sign(struct cmd_run *run, struct pkit_ca_client *c, const char *csr,
-    const char *token, const struct cert_opts *o, const char *nb,
-    const char *na, json_t *tdata, EVP_PKEY *pub, STACK_OF(X509) **chain)
+post_sign(struct cmd_run *run, struct pkit_ca_client *c,
+    struct pkit_ca_offline *off, const char *csr, const char *token,
+    const struct cert_opts *o, const char *nb, const char *na, json_t *tdata,
+    EVP_PKEY *pub, STACK_OF(X509) **chain)
 {
 	json_t *body = NULL, *resp = NULL;
 	char what[512];
 	int r;
 
 	*chain = NULL;
-	snprintf(what, sizeof(what), "%s/sign", pkit_ca_client_url(c));
+	snprintf(what, sizeof(what), "%s/sign", off != NULL ?
+	    pkit_ca_offline_url(off) : pkit_ca_client_url(c));
 	if ((r = pkit_ca_sign_body(run->ctx, csr, token,
 	    o->not_before != NULL ? nb : NULL,
 	    o->not_after != NULL ? na : NULL, &body)) != 0)
@@ -222,7 +241,8 @@ post_sign(struct cmd_run *run, struct pkit_ca_client *c, const char *csr,
 		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "template data");
 		goto out;
 	}
-	if ((r = pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
+	if ((r = off != NULL ? pkit_ca_offline_sign(run->ctx, off, body,
+	    &resp) : pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
 	    (r = pkit_ca_sign_response_chain(run->ctx, resp, what,
 	    chain)) != 0)
 		goto out;
@@ -237,6 +257,35 @@ out:
 	json_decref(body);
 	json_decref(resp);
 	return r;
+}
+
+/* The CA: its server (cfg, c), or offline its ca.json (off); then the
+ * token, unless --token gave it. */
+static int
+connect_mint(struct cmd_run *run, struct cert_opts *o, struct ca_config *cfg,
+    struct pkit_ca_client **c, struct pkit_ca_offline **off,
+    struct pkit_token_req *req, char **token, char **desc)
+{
+	int r;
+
+	if (o->off.offline) {
+		if ((o->ca.context != NULL &&
+		    (r = cmd_context_apply(run, o->ca.context)) != 0) ||
+		    (r = ca_offline_open(run, &o->off, 1, off)) != 0)
+			return cmd_fail(run, r);
+		if (o->token == NULL && (r = ca_token_mint_offline(run, *off,
+		    &o->tf, req, token, desc)) != 0)
+			return cmd_fail(run, r);
+		return CMD_CONTINUE;
+	}
+	if ((r = ca_config_resolve(run, &o->ca, CA_NEED_URL | CA_NEED_ROOT,
+	    cfg)) != CMD_CONTINUE)
+		return r;
+	if ((r = ca_client_open(run, cfg, c)) != 0 ||
+	    (o->token == NULL && (r = ca_token_mint(run, cfg, *c, &o->tf, req,
+	    token, desc)) != 0))
+		return cmd_fail(run, r);
+	return CMD_CONTINUE;
 }
 
 /* --set-file and --set as the request's templateData (NULL: none). */
@@ -266,6 +315,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	struct cert_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_keyspec spec = { 0 };
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
@@ -307,11 +357,6 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_fail(run, r);
 		goto done;
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
-		goto done;
-	}
 	spec.kty = o.kty;
 	spec.crv = o.crv;
 	spec.bits = o.size;
@@ -327,13 +372,14 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	}
 	if ((r = pkit_key_generate(run->ctx, &spec, &key)) != 0 ||
 	    (r = pkit_ca_csr(run->ctx, key, subject, req.sans, req.nsans,
-	    &csr)) != 0 ||
-	    (r = ca_client_open(run, &cfg, &c)) != 0)
+	    &csr)) != 0)
 		goto fail;
-	if (o.token == NULL && (r = ca_token_mint(run, &cfg, c, &o.tf, &req,
-	    &token, &desc)) != 0)
-		goto fail;
-	if ((r = post_sign(run, c, csr, o.token != NULL ? o.token : token,
+	if ((r = connect_mint(run, &o, &cfg, &c, &off, &req, &token,
+	    &desc)) != CMD_CONTINUE) {
+		ret = r;
+		goto out;
+	}
+	if ((r = post_sign(run, c, off, csr, o.token != NULL ? o.token : token,
 	    &o, nb, na, tdata, key, &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0)
 		goto fail;
@@ -349,7 +395,8 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	}
 	if (desc != NULL)
 		ca_check_line("Provisioner", desc);
-	ca_check_line("CA", pkit_ca_client_url(c));
+	ca_check_line("CA", off != NULL ? pkit_ca_offline_url(off) :
+	    pkit_ca_client_url(c));
 	ca_check_line("Certificate", crtfile);
 	ca_check_line("Private Key", keyfile);
 	ret = EXIT_OK;
@@ -357,6 +404,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 fail:
 	ret = cmd_fail(run, r);
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:
@@ -378,6 +426,7 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	struct cert_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
 	X509_REQ *csr = NULL;
@@ -422,11 +471,6 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_fail(run, r);
 		goto done;
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
-		goto done;
-	}
 	if ((sans = calloc(json_array_size(names) + 1, sizeof(*sans))) ==
 	    NULL) {
 		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", csrfile);
@@ -438,12 +482,12 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	req.subject = cn != NULL ? cn : sans[0];
 	req.sans = sans;
 	req.nsans = json_array_size(names);
-	if ((r = ca_client_open(run, &cfg, &c)) != 0)
-		goto fail;
-	if (o.token == NULL && (r = ca_token_mint(run, &cfg, c, &o.tf, &req,
-	    &token, &desc)) != 0)
-		goto fail;
-	if ((r = post_sign(run, c, (const char *)csr_pem,
+	if ((r = connect_mint(run, &o, &cfg, &c, &off, &req, &token,
+	    &desc)) != CMD_CONTINUE) {
+		ret = r;
+		goto out;
+	}
+	if ((r = post_sign(run, c, off, (const char *)csr_pem,
 	    o.token != NULL ? o.token : token, &o, nb, na, tdata,
 	    X509_REQ_get0_pubkey(csr), &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0 ||
@@ -452,13 +496,15 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	if (desc != NULL)
 		ca_check_line("Provisioner", desc);
-	ca_check_line("CA", pkit_ca_client_url(c));
+	ca_check_line("CA", off != NULL ? pkit_ca_offline_url(off) :
+	    pkit_ca_client_url(c));
 	ca_check_line("Certificate", crtfile);
 	ret = EXIT_OK;
 	goto out;
 fail:
 	ret = cmd_fail(run, r);
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:

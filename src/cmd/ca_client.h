@@ -112,6 +112,38 @@ struct ca_token_flags {
 	  "read the password of the provisioner's key from the first " \
 	  "line of file", NULL, OPT_F_FILE }
 
+/* step's offline mode: ca.json and the CA's keys used here. */
+struct pkit_ca_offline;
+
+struct ca_offline_flags {
+	int offline;
+	const char *ca_config;		/* ca.json (default config/ca.json) */
+	const char *ca_password_file;	/* the intermediate key's password */
+};
+
+#define OPT_CA_OFFLINE(T, m) \
+	{ "offline", 0, OPT_BOOL, offsetof(T, m.offline), NULL, \
+	  "do the CA's work here with its ca.json and keys, without its " \
+	  "server (step's offline mode)" }, \
+	{ "ca-config", 0, OPT_STRING, offsetof(T, m.ca_config), "file", \
+	  "with --offline: the CA's configuration (default " \
+	  "$PKITPATH/config/ca.json)", NULL, OPT_F_FILE }
+#define OPT_CA_PASSWORD_FILE(T, m) \
+	{ "ca-password-file", 0, OPT_STRING, \
+	  offsetof(T, m.ca_password_file), "file", \
+	  "with --offline: the password of the CA's intermediate key " \
+	  "(default: ca.json's \"password\", else a prompt)", NULL, OPT_F_FILE }
+
+/* Load the ca.json of f (and, with key, the intermediate key, so that
+ * it can sign).  Returns 0 or a pkit error. */
+int ca_offline_open(struct cmd_run *run, const struct ca_offline_flags *f,
+    int key, struct pkit_ca_offline **out);
+
+/* As ca_token_mint(), with the provisioners and keys of ca.json. */
+int ca_token_mint_offline(struct cmd_run *run, struct pkit_ca_offline *off,
+    const struct ca_token_flags *f, struct pkit_token_req *req,
+    char **token, char **desc);
+
 /* Mint a token for req with a JWK provisioner of the CA that c talks to:
  * choose it (flags, the only one, or the picker on a terminal), fetch and
  * decrypt its key (or read --key), and sign.  req's ca_url, issuer and
