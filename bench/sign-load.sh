@@ -15,6 +15,9 @@
 # scale: each certificate costs two P-256 verifications (token, CSR) and
 # one signature.
 #
+# With PERF=FILE set, `perf record -g` samples the server during each run
+# into FILE.<connections>.
+#
 # Use a build without sanitizers: ./configure CFLAGS="-O2 -g".  Needs wrk
 # (Debian package wrk).
 set -eu
@@ -64,11 +67,23 @@ for c in $CONNS; do
 	SERVER=$!
 	until grep -q "Serving HTTPS" "$TMP/serve.log"; do sleep 0.05; done
 	rss0=$(awk '/VmRSS/ { print $2 }' "/proc/$SERVER/status")
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$SERVER/stat")
+	for t in /proc/$SERVER/task/*; do
+		echo "$(basename "$t") $(awk '{ print $14 + $15 }' "$t/stat")"
+	done >"$TMP/threads0"
 	echo "## $c connections"
+	if test -n "${PERF:-}"; then
+		perf record -F 499 --call-graph "${PERF_CG:-fp}" -o "$PERF.$c" \
+			-p "$SERVER" -- sleep "$SECS" >/dev/null 2>&1 &
+	fi
 	wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
 		"https://127.0.0.1:$PORT" -- "$TMP/reqs" >"$TMP/wrk.out" 2>&1
 	sed -n "/^certs /,\$p" "$TMP/wrk.out"; grep -q "^certs " "$TMP/wrk.out" || cat "$TMP/wrk.out"
 	grep -E "Requests/sec|Transfer" "$TMP/wrk.out" || :
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$SERVER/stat")
+	for t in /proc/$SERVER/task/*; do
+		echo "$(basename "$t") $(awk '{ print $14 + $15 }' "$t/stat")"
+	done >"$TMP/threads1"
 	echo "server RSS: $((rss0 / 1024)) MiB idle, peak $(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$SERVER/status") MiB"
 	kill -TERM "$SERVER"
 	wait "$SERVER"
@@ -76,6 +91,13 @@ for c in $CONNS; do
 	rows=$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pkit_certs").fetchone()[0])' "$PKITPATH/db/pkit.db")
 	certs=$(awk '/^certs / { print $2 }' "$TMP/wrk.out")
 	echo "recorded in the database: $rows (answered 201: $certs)"
+	hz=$(getconf CLK_TCK)
+	echo "server CPU per certificate: $(( (cpu1 - cpu0) * 1000000 / hz / (rows > 0 ? rows : 1) )) us"
+	printf "per thread (us per certificate):"
+	join "$TMP/threads0" "$TMP/threads1" | while read -r tid a b; do
+		printf " %s" $(( (b - a) * 1000000 / hz / (rows > 0 ? rows : 1) ))
+	done
+	echo
 done
 echo "## openssl speed ecdsap256 (one core)"
 openssl speed -seconds 3 ecdsap256 2>/dev/null | tail -n 1

@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,6 +191,7 @@ struct worker {
 	struct timeval write_tv;
 	struct conn *conns;
 	size_t nconns, max_conns;
+	atomic_long load;		/* nconns + connections handed over */
 	int accepting;
 	int draining;
 	size_t orphans;			/* async requests whose connection went */
@@ -2105,6 +2107,7 @@ conn_destroy(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	w->nconns--;
+	atomic_fetch_sub(&w->load, 1);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	if (c->body != NULL)
@@ -2185,6 +2188,7 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa)
 		w->conns->prev = c;
 	w->conns = c;
 	w->nconns++;
+	atomic_fetch_add(&w->load, 1);
 	return;
 fail:
 	if (c != NULL && c->timer != NULL)
@@ -2209,6 +2213,62 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(w->accept_ev, NULL);
 		w->accepting = 1;
 	}
+}
+
+/* A connection accepted by one loop for another. */
+struct handoff {
+	struct worker *w;
+	int fd;
+	struct sockaddr_storage ss;
+};
+
+static void
+handoff_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct handoff *h = arg;
+
+	(void)unused;
+	(void)what;
+	atomic_fetch_sub(&h->w->load, 1);
+	if (h->w->draining)
+		close(h->fd);
+	else
+		conn_new(h->w, h->fd, (struct sockaddr *)&h->ss);
+	free(h);
+}
+
+/* Whichever loop wakes up accepts, and the busiest one is the most often
+ * awake: the connections go to the loop with the fewest instead, so that
+ * every core signs.  0 when another loop took fd. */
+static int
+hand_over(struct worker *w, int fd, const struct sockaddr_storage *ss)
+{
+	struct pkit_ca_server *srv = w->srv;
+	struct worker *best = w;
+	struct handoff *h;
+	long least = atomic_load(&w->load), l;
+	int i;
+
+	for (i = 0; i < srv->nworkers; i++) {
+		l = atomic_load(&srv->workers[i].load);
+		if (l < least && (size_t)l < srv->workers[i].max_conns) {
+			least = l;
+			best = &srv->workers[i];
+		}
+	}
+	if (best == w || (h = malloc(sizeof(*h))) == NULL)
+		return -1;
+	h->w = best;
+	h->fd = fd;
+	h->ss = *ss;
+	atomic_fetch_add(&best->load, 1);
+	if (event_base_once(best->base, -1, EV_TIMEOUT, handoff_cb, h,
+	    NULL) != 0) {
+		atomic_fetch_sub(&best->load, 1);
+		free(h);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -2236,7 +2296,8 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		}
 		return;
 	}
-	conn_new(w, fd, (struct sockaddr *)&ss);
+	if (hand_over(w, fd, &ss) != 0)
+		conn_new(w, fd, (struct sockaddr *)&ss);
 	if (w->nconns >= w->max_conns && w->accepting) {
 		event_del(w->accept_ev);
 		w->accepting = 0;
@@ -2328,6 +2389,7 @@ worker_init(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 
 	w->srv = srv;
 	w->lfd = -1;
+	atomic_init(&w->load, 0);
 	pkit_ctx_init(&w->ctx);
 	w->max_conns = max_conns;
 	if ((w->base = event_base_new()) == NULL)
