@@ -113,13 +113,18 @@ const struct cmd cmd_ca_bootstrap = {
 	"made current, as\nstep does: several CAs can be used side by side "
 	"(see 'pkit context').\n"
 	"\n"
-	"--install\nthen adds the root to the system trust store "
-	"as 'pkit certificate install'\ndoes (as root; PKIT_CA_CERTIFICATES_DIR "
-	"and PKIT_UPDATE_CA_CERTIFICATES\nchange where and what is run).\n"
+	"--install then adds the root to the system trust store as 'pkit\n"
+	"certificate install' does (as root; PKIT_CA_CERTIFICATES_DIR and\n"
+	"PKIT_UPDATE_CA_CERTIFICATES change where and what is run), before "
+	"any\nfile is saved.\n"
 	"\n"
 	ENV_HELP_FP,
 	"Trust the CA at ca.example.com:9000:\n"
 	"  $ pkit ca bootstrap --ca-url https://ca.example.com:9000 \\\n"
+	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n"
+	"Trust a second CA in its own context, and the system too:\n"
+	"  $ pkit ca bootstrap --context staging --install \\\n"
+	"      --ca-url https://ca.staging.example.com \\\n"
 	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n",
 	bootstrap_opts };
 
