@@ -76,7 +76,8 @@ for c in $CONNS; do
 		perf record -F 499 --call-graph "${PERF_CG:-fp}" -o "$PERF.$c" \
 			-p "$SERVER" -- sleep "$SECS" >/dev/null 2>&1 &
 	fi
-	wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
+	/usr/bin/time -f "%U %S" -o "$TMP/wrk.time" \
+		wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
 		"https://127.0.0.1:$PORT" -- "$TMP/reqs" >"$TMP/wrk.out" 2>&1
 	sed -n "/^certs /,\$p" "$TMP/wrk.out"; grep -q "^certs " "$TMP/wrk.out" || cat "$TMP/wrk.out"
 	grep -E "Requests/sec|Transfer" "$TMP/wrk.out" || :
@@ -93,6 +94,7 @@ for c in $CONNS; do
 	echo "recorded in the database: $rows (answered 201: $certs)"
 	hz=$(getconf CLK_TCK)
 	echo "server CPU per certificate: $(( (cpu1 - cpu0) * 1000000 / hz / (rows > 0 ? rows : 1) )) us"
+	echo "wrk CPU per certificate: $(awk -v n="$rows" '{ printf "%d", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$TMP/wrk.time") us"
 	printf "per thread (us per certificate):"
 	join "$TMP/threads0" "$TMP/threads1" | while read -r tid a b; do
 		printf " %s" $(( (b - a) * 1000000 / hz / (rows > 0 ? rows : 1) ))
