@@ -316,8 +316,13 @@ cmd_dispatch(struct cmd_run *run, int argc, char **argv)
 		return EXIT_USAGE;
 	argc -= used;
 	argv += used;
-	if ((r = cmd_context_apply(run, context)) != 0)
-		return cmd_fail(run, r);
+	/* A context that is gone must not lock out the commands that
+	 * repair it (pkit context list, select, remove). */
+	if ((r = cmd_context_apply(run, context)) != 0) {
+		if (argc == 0 || strcmp(argv[0], "context") != 0)
+			return cmd_fail(run, r);
+		pkit_clearerr(run->ctx);
+	}
 
 	if (argc == 0) {
 		cmd_print_help(stderr, "", &cmd_root);

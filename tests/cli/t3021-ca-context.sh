@@ -137,4 +137,14 @@ test_expect_success 'remove: not the current one; --force without a terminal; th
 	test_one_line err && grep -q "not found" err
 '
 
+test_expect_success 'a current context that is gone: refused, but pkit context can repair it' '
+	echo "{\"context\": \"gone\"}" >"$PKITPATH/current-context.json" &&
+	test_expect_code 1 pkit ca roots 2>err &&
+	test_one_line err && grep -q "context .gone. not found" err &&
+	pkit context list >out &&
+	echo one >want && test_cmp want out &&
+	pkit context select one 2>/dev/null &&
+	pkit ca roots >out && test_cmp root.crt out
+'
+
 test_done
