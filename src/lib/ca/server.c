@@ -2073,7 +2073,9 @@ conn_timeout_cb(evutil_socket_t fd, short what, void *arg)
 static void
 worker_maybe_done(struct worker *w)
 {
-	if (w->draining && w->nconns == 0 && w->orphans == 0)
+	/* load also counts connections another loop handed over. */
+	if (w->draining && w->nconns == 0 && w->orphans == 0 &&
+	    atomic_load(&w->load) == 0)
 		event_base_loopbreak(w->base);
 }
 
@@ -2230,9 +2232,10 @@ handoff_cb(evutil_socket_t unused, short what, void *arg)
 	(void)unused;
 	(void)what;
 	atomic_fetch_sub(&h->w->load, 1);
-	if (h->w->draining)
+	if (h->w->draining) {
 		close(h->fd);
-	else
+		worker_maybe_done(h->w);
+	} else
 		conn_new(h->w, h->fd, (struct sockaddr *)&h->ss);
 	free(h);
 }
