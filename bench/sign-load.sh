@@ -15,6 +15,10 @@
 # scale: each certificate costs two P-256 verifications (token, CSR) and
 # one signature.
 #
+# With SYSCALLS=1 set, `perf stat` counts the server's system calls per
+# certificate.  With PERF=FILE set, `perf record -g` samples the server during each run
+# into FILE.<connections>.
+#
 # Use a build without sanitizers: ./configure CFLAGS="-O2 -g".  Needs wrk
 # (Debian package wrk).
 set -eu
@@ -64,11 +68,28 @@ for c in $CONNS; do
 	SERVER=$!
 	until grep -q "Serving HTTPS" "$TMP/serve.log"; do sleep 0.05; done
 	rss0=$(awk '/VmRSS/ { print $2 }' "/proc/$SERVER/status")
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$SERVER/stat")
+	for t in /proc/$SERVER/task/*; do
+		echo "$(basename "$t") $(awk '{ print $14 + $15 }' "$t/stat")"
+	done >"$TMP/threads0"
 	echo "## $c connections"
-	wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
+	if test -n "${SYSCALLS:-}"; then
+		perf stat -x, -e 'syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_futex,syscalls:sys_enter_pwrite64,syscalls:sys_enter_pread64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_madvise,syscalls:sys_enter_brk,syscalls:sys_enter_mmap,syscalls:sys_enter_munmap,syscalls:sys_enter_getrandom,syscalls:sys_enter_clock_gettime,syscalls:sys_enter_fcntl,syscalls:sys_enter_newfstatat,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_accept4' \
+			-p "$SERVER" -o "$TMP/sys.$c" -- sleep "$SECS" >/dev/null 2>&1 &
+	fi
+	if test -n "${PERF:-}"; then
+		perf record -F 499 --call-graph "${PERF_CG:-fp}" -o "$PERF.$c" \
+			-p "$SERVER" -- sleep "$SECS" >/dev/null 2>&1 &
+	fi
+	/usr/bin/time -f "%U %S" -o "$TMP/wrk.time" \
+		wrk -t 2 -c "$c" -d "${SECS}s" --timeout 10s -s "$SRC/bench/wrk-sign.lua" \
 		"https://127.0.0.1:$PORT" -- "$TMP/reqs" >"$TMP/wrk.out" 2>&1
 	sed -n "/^certs /,\$p" "$TMP/wrk.out"; grep -q "^certs " "$TMP/wrk.out" || cat "$TMP/wrk.out"
 	grep -E "Requests/sec|Transfer" "$TMP/wrk.out" || :
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$SERVER/stat")
+	for t in /proc/$SERVER/task/*; do
+		echo "$(basename "$t") $(awk '{ print $14 + $15 }' "$t/stat")"
+	done >"$TMP/threads1"
 	echo "server RSS: $((rss0 / 1024)) MiB idle, peak $(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$SERVER/status") MiB"
 	kill -TERM "$SERVER"
 	wait "$SERVER"
@@ -76,6 +97,21 @@ for c in $CONNS; do
 	rows=$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pkit_certs").fetchone()[0])' "$PKITPATH/db/pkit.db")
 	certs=$(awk '/^certs / { print $2 }' "$TMP/wrk.out")
 	echo "recorded in the database: $rows (answered 201: $certs)"
+	hz=$(getconf CLK_TCK)
+	echo "server CPU per certificate: $(( (cpu1 - cpu0) * 1000000 / hz / (rows > 0 ? rows : 1) )) us"
+	echo "wrk CPU per certificate: $(awk -v n="$rows" '{ printf "%d", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$TMP/wrk.time") us"
+	if test -n "${SYSCALLS:-}"; then
+		sleep 1
+		printf "system calls per certificate:"
+		awk -F, -v n="$rows" '$1 + 0 > 0 { sub("syscalls:sys_enter_", "", $3);
+			if ($1 / n >= 0.05) printf " %s %.2f", $3, $1 / n }' "$TMP/sys.$c"
+		echo
+	fi
+	printf "per thread (us per certificate):"
+	join "$TMP/threads0" "$TMP/threads1" | while read -r tid a b; do
+		printf " %s" $(( (b - a) * 1000000 / hz / (rows > 0 ? rows : 1) ))
+	done
+	echo
 done
 echo "## openssl speed ecdsap256 (one core)"
 openssl speed -seconds 3 ecdsap256 2>/dev/null | tail -n 1

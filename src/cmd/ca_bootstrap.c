@@ -28,6 +28,7 @@
 
 struct bootstrap_opts {
 	struct ca_flags ca;
+	const char *authority, *profile;
 	int install;
 	int force;
 	int federation;
@@ -35,9 +36,19 @@ struct bootstrap_opts {
 
 static const struct cmd_opt bootstrap_opts[] = {
 	OPT_CA_URL(struct bootstrap_opts, ca),
+	{ "context", 0, OPT_STRING, offsetof(struct bootstrap_opts, ca.context),
+	  "name", "make (or update) this context, with its files under "
+	  "$PKITPATH/authorities/, and make it current" },
+	{ "authority", 0, OPT_STRING, offsetof(struct bootstrap_opts,
+	  authority), "name", "with --context: the directory name under "
+	  "authorities/ (default: the context's name)" },
+	{ "profile", 0, OPT_STRING, offsetof(struct bootstrap_opts, profile),
+	  "name", "with --context: the profile's name (default: the "
+	  "context's name)" },
 	OPT_CA_FINGERPRINT(struct bootstrap_opts, ca),
 	{ "install", 0, OPT_BOOL, offsetof(struct bootstrap_opts, install),
-	  NULL, "install the root in the system store (not yet)" },
+	  NULL, "also add the root to the system trust store, as 'pkit "
+	  "certificate install' does" },
 	{ "federation", 0, OPT_BOOL, offsetof(struct bootstrap_opts,
 	  federation), NULL, "also save the CA's federation bundle in "
 	  "certs/federation.crt" },
@@ -52,6 +63,7 @@ struct root_opts {
 
 static const struct cmd_opt root_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_FINGERPRINT(struct root_opts, ca),
 	OPT_FORCE(struct root_opts),
 	{ 0 }
@@ -59,6 +71,7 @@ static const struct cmd_opt root_opts[] = {
 
 static const struct cmd_opt roots_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_ROOT(struct root_opts, ca),
 	OPT_FORCE(struct root_opts),
 	{ 0 }
@@ -66,6 +79,7 @@ static const struct cmd_opt roots_opts[] = {
 
 static const struct cmd_opt health_opts[] = {
 	OPT_CA_URL(struct root_opts, ca),
+	OPT_CA_CONTEXT(struct root_opts, ca),
 	OPT_CA_ROOT(struct root_opts, ca),
 	{ 0 }
 };
@@ -96,8 +110,17 @@ const struct cmd cmd_ca_bootstrap = {
 	"\n"
 	"Get the fingerprint on the CA host with 'pkit certificate "
 	"fingerprint\nroot_ca.crt'; ':' and '-' between its digits are "
-	"ignored.  --install\n(adding the root to the system trust store) is "
-	"not available yet and is\nrefused.\n"
+	"ignored.\n"
+	"\n"
+	"With --context NAME the files go to $PKITPATH/authorities/NAME/ "
+	"instead,\nthe context is recorded in $PKITPATH/contexts.json and "
+	"made current, as\nstep does: several CAs can be used side by side "
+	"(see 'pkit context').\n"
+	"\n"
+	"--install then adds the root to the system trust store as 'pkit\n"
+	"certificate install' does (as root; PKIT_CA_CERTIFICATES_DIR and\n"
+	"PKIT_UPDATE_CA_CERTIFICATES change where and what is run), before "
+	"any\nfile is saved.\n"
 	"\n"
 	"With --federation it also fetches the CA's federation bundle (GET\n"
 	"/federation: its roots and the roots it federates with, over a\n"
@@ -111,6 +134,10 @@ const struct cmd cmd_ca_bootstrap = {
 	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n"
 	"Trust it and the CAs it federates with:\n"
 	"  $ pkit ca bootstrap --federation --ca-url https://ca.example.com:9000 \\\n"
+	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n"
+	"Trust a second CA in its own context, and the system too:\n"
+	"  $ pkit ca bootstrap --context staging --install \\\n"
+	"      --ca-url https://ca.staging.example.com \\\n"
 	"      --fingerprint 37637580abfdebb0f6c9da0c075e160f3b2ecc3a99c5c36c1095f43082aed770\n",
 	bootstrap_opts };
 
@@ -223,15 +250,24 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 	unsigned char *pem = NULL, *fed = NULL;
 	char *url = NULL, *defaults = NULL, fp[PKIT_CA_FP_LEN + 1];
 	char root_path[4096], defaults_path[4096], dir[4096], fed_path[4096];
+	const char *context = NULL;
 	size_t pem_len = 0, defaults_len = 0, fed_len = 0;
 	char **args;
 	int nargs, r;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
-	if (o.install)
-		return cmd_error("%s: --install is not available yet: install "
-		    "%s/%s by hand", run->path, run->g->base, PKIT_CA_ROOT_FILE);
+	if ((o.authority != NULL || o.profile != NULL) && o.ca.context == NULL)
+		return cmd_usage_error(run, "--authority and --profile need "
+		    "--context");
+	if ((context = o.ca.context) != NULL) {
+		/* A new context: its files go to its own directory. */
+		o.ca.context = NULL;
+		if ((r = cmd_context_use(run, context, o.authority != NULL ?
+		    o.authority : context, o.profile != NULL ? o.profile :
+		    context)) != 0)
+			return cmd_fail(run, r);
+	}
 	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL |
 	    CA_NEED_FINGERPRINT, &cfg)) != CMD_CONTINUE)
 		return r;
@@ -261,6 +297,10 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 	    (r = may_replace(run, defaults_path, defaults, defaults_len,
 	    o.force)) != 0)
 		goto fail;
+	/* The store first: when it refuses (not root), nothing is saved. */
+	if (o.install && (r = cmd_trust_install(run, root, root_path,
+	    o.force)) != 0)
+		goto fail;
 	if ((r = ca_path(run, "certs", dir, sizeof(dir))) != 0 ||
 	    (r = pkit_mkdirs(run->ctx, dir, 0700)) != 0 ||
 	    (r = ca_path(run, "config", dir, sizeof(dir))) != 0 ||
@@ -281,6 +321,12 @@ cmd_bootstrap(struct cmd_run *run, int argc, char **argv)
 			goto fail;
 		fprintf(stderr, "The federation bundle has been saved in %s.\n",
 		    fed_path);
+	}
+	if (context != NULL) {
+		if ((r = cmd_context_save(run)) != 0)
+			goto fail;
+		fprintf(stderr, "The context '%s' has been selected.\n",
+		    context);
 	}
 	r = EXIT_OK;
 	goto out;

@@ -14,6 +14,7 @@
 #include "ca_client.h"
 #include "cmd.h"
 #include "lib/ca/client.h"
+#include "lib/ca/offline.h"
 #include "lib/ca/token.h"
 #include "lib/fs.h"
 #include "lib/key.h"
@@ -27,6 +28,7 @@
 struct cert_opts {
 	struct ca_flags ca;
 	struct ca_token_flags tf;
+	struct ca_offline_flags off;
 	struct strvec san;
 	const char *token;
 	const char *password_file;	/* into tf */
@@ -34,6 +36,8 @@ struct cert_opts {
 	const char *kty, *crv;
 	long size;
 	int insecure, force;
+	struct strvec set;
+	const char *set_file;
 };
 
 /* The flags that mint a token, which --token replaces. */
@@ -56,6 +60,15 @@ struct cert_opts {
 	  "3339, or a duration from its start; default: the CA's, 24h for " \
 	  "step-ca)" }
 
+/* templateData for the CA's templates, as step sends it. */
+#define TEMPLATE_OPTS(T) \
+	{ "set", 0, OPT_LIST, offsetof(T, set), "key=value", \
+	  "template data the CA's template sees as .Insecure.User.<key> " \
+	  "(value as JSON when it parses, else a string; repeatable)" }, \
+	{ "set-file", 0, OPT_STRING, offsetof(T, set_file), "file", \
+	  "template data from the JSON object in file (--set wins)", NULL, \
+	  OPT_F_FILE }
+
 #define T struct cert_opts
 static const struct cmd_opt certificate_opts[] = {
 	TOKEN_OPTS(T),
@@ -63,12 +76,16 @@ static const struct cmd_opt certificate_opts[] = {
 	  "a subject alternative name: DNS name, IP, email or URI "
 	  "(repeatable; default: the subject)" },
 	VALIDITY_OPTS(T),
+	TEMPLATE_OPTS(T),
 	OPT_KTY(T),
 	OPT_CRV(T),
 	OPT_SIZE(T),
 	OPT_INSECURE(T),
 	OPT_FORCE(T),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
@@ -76,16 +93,32 @@ static const struct cmd_opt certificate_opts[] = {
 static const struct cmd_opt sign_opts[] = {
 	TOKEN_OPTS(T),
 	VALIDITY_OPTS(T),
+	TEMPLATE_OPTS(T),
 	OPT_FORCE(T),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
 #undef T
 
 #define FLAGS_HELP \
+	"With --offline the CA's work is done here, without its server, as " \
+	"step's\noffline mode does: its ca.json (--ca-config, default " \
+	"$PKITPATH/config/ca.json)\nand intermediate key (its password from " \
+	"--ca-password-file, ca.json's\n\"password\", or a prompt) sign, " \
+	"after the same token and policy checks as\n'pkit ca serve', and the " \
+	"certificate is recorded in the CA's database.\n" \
+	"\n" \
 	"--ca-url and --root not given come from PKIT_CA_URL and PKIT_ROOT, " \
 	"else\nfrom $PKITPATH/config/defaults.json (see 'pkit ca bootstrap')."
+
+#define SET_HELP \
+	"--set-file and --set send templateData with the request, as step " \
+	"does:\nthe CA's certificate template sees it as .Insecure.User " \
+	"(step-ca\nignores it without a template that uses it)."
 
 #define TOKEN_HELP \
 	"The request is authorized by a one-time token: --token, or one made " \
@@ -120,6 +153,8 @@ const struct cmd cmd_ca_certificate = {
 	"\n"
 	TOKEN_HELP "\n"
 	"\n"
+	SET_HELP "\n"
+	"\n"
 	"--not-before and --not-after ask the CA for a validity; the CA's "
 	"limits\n(for step-ca, 5 minutes to 24 hours by default) still apply.  "
 	"Existing\nfiles are replaced only with --force or a yes at the "
@@ -151,6 +186,8 @@ const struct cmd cmd_ca_sign = {
 	"\n"
 	TOKEN_HELP "\n"
 	"\n"
+	SET_HELP "\n"
+	"\n"
 	FLAGS_HELP,
 	"Sign a CSR made with 'pkit certificate create --csr':\n"
 	"  $ pkit ca sign host.csr host.crt --provisioner admin "
@@ -169,6 +206,10 @@ check_token_flags(struct cmd_run *run, const struct cert_opts *o)
 		    "--provisioner, --kid or the password files");
 	if (o->token != NULL && *o->token == '\0')
 		return cmd_usage_error(run, "--token is empty");
+	if (!o->off.offline && (o->off.ca_config != NULL ||
+	    o->off.ca_password_file != NULL))
+		return cmd_usage_error(run, "--ca-config and --ca-password-file "
+		    "need --offline");
 	return EXIT_OK;
 }
 
@@ -187,20 +228,28 @@ validity(struct cmd_run *run, const struct cert_opts *o, char *nb,
 
 /* POST /sign and return the chain, whose leaf must be for pub. */
 static int
-post_sign(struct cmd_run *run, struct pkit_ca_client *c, const char *csr,
-    const char *token, const struct cert_opts *o, const char *nb,
-    const char *na, EVP_PKEY *pub, STACK_OF(X509) **chain)
+post_sign(struct cmd_run *run, struct pkit_ca_client *c,
+    struct pkit_ca_offline *off, const char *csr, const char *token,
+    const struct cert_opts *o, const char *nb, const char *na, json_t *tdata,
+    EVP_PKEY *pub, STACK_OF(X509) **chain)
 {
 	json_t *body = NULL, *resp = NULL;
 	char what[512];
 	int r;
 
 	*chain = NULL;
-	snprintf(what, sizeof(what), "%s/sign", pkit_ca_client_url(c));
+	snprintf(what, sizeof(what), "%s/sign", off != NULL ?
+	    pkit_ca_offline_url(off) : pkit_ca_client_url(c));
 	if ((r = pkit_ca_sign_body(run->ctx, csr, token,
 	    o->not_before != NULL ? nb : NULL,
-	    o->not_after != NULL ? na : NULL, &body)) != 0 ||
-	    (r = pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
+	    o->not_after != NULL ? na : NULL, &body)) != 0)
+		goto out;
+	if (tdata != NULL && json_object_set(body, "templateData", tdata) != 0) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "template data");
+		goto out;
+	}
+	if ((r = off != NULL ? pkit_ca_offline_sign(run->ctx, off, body,
+	    &resp) : pkit_ca_sign(run->ctx, c, body, &resp, NULL)) != 0 ||
 	    (r = pkit_ca_sign_response_chain(run->ctx, resp, what,
 	    chain)) != 0)
 		goto out;
@@ -217,12 +266,63 @@ out:
 	return r;
 }
 
+/* The CA: its server (cfg, c), or offline its ca.json (off); then the
+ * token, unless --token gave it. */
+static int
+connect_mint(struct cmd_run *run, struct cert_opts *o, struct ca_config *cfg,
+    struct pkit_ca_client **c, struct pkit_ca_offline **off,
+    struct pkit_token_req *req, char **token, char **desc)
+{
+	int r;
+
+	if (o->off.offline) {
+		if ((o->ca.context != NULL &&
+		    (r = cmd_context_apply(run, o->ca.context)) != 0) ||
+		    (r = ca_offline_open(run, &o->off, 1, off)) != 0)
+			return cmd_fail(run, r);
+		if (o->token == NULL && (r = ca_token_mint_offline(run, *off,
+		    &o->tf, req, token, desc)) != 0)
+			return cmd_fail(run, r);
+		return CMD_CONTINUE;
+	}
+	if ((r = ca_config_resolve(run, &o->ca, CA_NEED_URL | CA_NEED_ROOT,
+	    cfg)) != CMD_CONTINUE)
+		return r;
+	if ((r = ca_client_open(run, cfg, c)) != 0 ||
+	    (o->token == NULL && (r = ca_token_mint(run, cfg, *c, &o->tf, req,
+	    token, desc)) != 0))
+		return cmd_fail(run, r);
+	return CMD_CONTINUE;
+}
+
+/* --set-file and --set as the request's templateData (NULL: none). */
+static int
+template_data(struct cmd_run *run, const struct cert_opts *o, json_t **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if (o->set_file != NULL && (r = pkit_file_read(run->ctx, o->set_file,
+	    CSR_MAX, &data, &len)) != 0)
+		return cmd_fail(run, r);
+	r = pkit_ca_template_data(run->ctx, data, len, o->set_file, o->set.v,
+	    o->set.n, out);
+	free(data);
+	if (r != 0)
+		return r == PKIT_ERR_USAGE ? cmd_usage_error(run, "%s",
+		    run->ctx->errbuf) : cmd_fail(run, r);
+	return EXIT_OK;
+}
+
 static int
 certificate_main(struct cmd_run *run, int argc, char **argv)
 {
 	struct cert_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_keyspec spec = { 0 };
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
@@ -232,6 +332,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	char nb[64], na[64];
 	const char *subject, *crtfile, *keyfile, *sans1[1];
 	size_t pem_len = 0;
+	json_t *tdata = NULL;
 	int nargs, r, ret = EXIT_FAIL, key_existed;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE) {
@@ -252,7 +353,8 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 		goto done;
 	}
 	if ((ret = check_token_flags(run, &o)) != EXIT_OK ||
-	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK)
+	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK ||
+	    (ret = template_data(run, &o, &tdata)) != EXIT_OK)
 		goto done;
 	o.tf.password_file = o.password_file;
 	ret = EXIT_FAIL;
@@ -260,11 +362,6 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	if ((r = cmd_may_overwrite(run, crtfile, o.force)) != 0 ||
 	    (r = cmd_may_overwrite(run, keyfile, o.force)) != 0) {
 		ret = cmd_fail(run, r);
-		goto done;
-	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
 		goto done;
 	}
 	spec.kty = o.kty;
@@ -282,14 +379,15 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	}
 	if ((r = pkit_key_generate(run->ctx, &spec, &key)) != 0 ||
 	    (r = pkit_ca_csr(run->ctx, key, subject, req.sans, req.nsans,
-	    &csr)) != 0 ||
-	    (r = ca_client_open(run, &cfg, &c)) != 0)
+	    &csr)) != 0)
 		goto fail;
-	if (o.token == NULL && (r = ca_token_mint(run, &cfg, c, &o.tf, &req,
-	    &token, &desc)) != 0)
-		goto fail;
-	if ((r = post_sign(run, c, csr, o.token != NULL ? o.token : token,
-	    &o, nb, na, key, &chain)) != 0 ||
+	if ((r = connect_mint(run, &o, &cfg, &c, &off, &req, &token,
+	    &desc)) != CMD_CONTINUE) {
+		ret = r;
+		goto out;
+	}
+	if ((r = post_sign(run, c, off, csr, o.token != NULL ? o.token : token,
+	    &o, nb, na, tdata, key, &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0)
 		goto fail;
 	/* The key first: a certificate is never left without its key. */
@@ -304,7 +402,8 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 	}
 	if (desc != NULL)
 		ca_check_line("Provisioner", desc);
-	ca_check_line("CA", pkit_ca_client_url(c));
+	ca_check_line("CA", off != NULL ? pkit_ca_offline_url(off) :
+	    pkit_ca_client_url(c));
 	ca_check_line("Certificate", crtfile);
 	ca_check_line("Private Key", keyfile);
 	ret = EXIT_OK;
@@ -312,6 +411,7 @@ certificate_main(struct cmd_run *run, int argc, char **argv)
 fail:
 	ret = cmd_fail(run, r);
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:
@@ -321,7 +421,9 @@ done:
 	free(csr);
 	pkit_secret_strfree(token);
 	free(desc);
+	json_decref(tdata);
 	strvec_clear(&o.san);
+	strvec_clear(&o.set);
 	return ret;
 }
 
@@ -331,10 +433,11 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	struct cert_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
 	X509_REQ *csr = NULL;
-	json_t *names = NULL;
+	json_t *names = NULL, *tdata = NULL;
 	const char **sans = NULL;
 	unsigned char *data = NULL, *pem = NULL, *csr_pem = NULL;
 	char *cn = NULL, *token = NULL, *desc = NULL, **args;
@@ -350,7 +453,8 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	csrfile = args[0];
 	crtfile = args[1];
 	if ((ret = check_token_flags(run, &o)) != EXIT_OK ||
-	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK)
+	    (ret = validity(run, &o, nb, na, sizeof(nb))) != EXIT_OK ||
+	    (ret = template_data(run, &o, &tdata)) != EXIT_OK)
 		goto done;
 	o.tf.password_file = o.password_file;
 	ret = EXIT_FAIL;
@@ -374,11 +478,6 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_fail(run, r);
 		goto done;
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
-		goto done;
-	}
 	if ((sans = calloc(json_array_size(names) + 1, sizeof(*sans))) ==
 	    NULL) {
 		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", csrfile);
@@ -390,13 +489,13 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 	req.subject = cn != NULL ? cn : sans[0];
 	req.sans = sans;
 	req.nsans = json_array_size(names);
-	if ((r = ca_client_open(run, &cfg, &c)) != 0)
-		goto fail;
-	if (o.token == NULL && (r = ca_token_mint(run, &cfg, c, &o.tf, &req,
-	    &token, &desc)) != 0)
-		goto fail;
-	if ((r = post_sign(run, c, (const char *)csr_pem,
-	    o.token != NULL ? o.token : token, &o, nb, na,
+	if ((r = connect_mint(run, &o, &cfg, &c, &off, &req, &token,
+	    &desc)) != CMD_CONTINUE) {
+		ret = r;
+		goto out;
+	}
+	if ((r = post_sign(run, c, off, (const char *)csr_pem,
+	    o.token != NULL ? o.token : token, &o, nb, na, tdata,
 	    X509_REQ_get0_pubkey(csr), &chain)) != 0 ||
 	    (r = pkit_ca_chain_pem(run->ctx, chain, &pem, &pem_len)) != 0 ||
 	    (r = pkit_file_write(run->ctx, crtfile, pem, pem_len,
@@ -404,13 +503,15 @@ sign_main(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	if (desc != NULL)
 		ca_check_line("Provisioner", desc);
-	ca_check_line("CA", pkit_ca_client_url(c));
+	ca_check_line("CA", off != NULL ? pkit_ca_offline_url(off) :
+	    pkit_ca_client_url(c));
 	ca_check_line("Certificate", crtfile);
 	ret = EXIT_OK;
 	goto out;
 fail:
 	ret = cmd_fail(run, r);
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:
@@ -424,5 +525,7 @@ done:
 	free(cn);
 	pkit_secret_strfree(token);
 	free(desc);
+	json_decref(tdata);
+	strvec_clear(&o.set);
 	return ret;
 }

@@ -4,11 +4,14 @@
  * verbs that get certificates share (ca_token.c, ca_picker.c): minting a
  * token with a provisioner chosen by flag or on the terminal.
  *
- * Each value is taken from, in this order: the flag; the environment
- * (PKIT_CA_URL, PKIT_ROOT, PKIT_FINGERPRINT; empty counts as unset);
- * $PKITPATH/config/defaults.json ("ca-url", "root", "fingerprint", as
- * `pkit ca bootstrap` and step write it).  The root falls back to
- * $PKITPATH/certs/root_ca.crt when that file exists.
+ * Each value is taken from, in this order: the verb's flag; the global
+ * flag (pkit --ca-url/--root <group> ...); the environment (PKIT_CA_URL,
+ * PKIT_ROOT, PKIT_FINGERPRINT; empty counts as unset); the context's
+ * profile defaults.json, then config/defaults.json ("ca-url", "root",
+ * "fingerprint", as `pkit ca bootstrap` and step write it).  The root
+ * falls back to certs/root_ca.crt when that file exists.  --context
+ * (or pkit --context, PKIT_CONTEXT, the current context) chooses whose
+ * files: $PKITPATH/authorities/<authority>/ instead of $PKITPATH.
  */
 #ifndef PKIT_CMD_CA_CLIENT_H
 #define PKIT_CMD_CA_CLIENT_H
@@ -26,6 +29,7 @@ struct ca_flags {
 	const char *ca_url;
 	const char *root;
 	const char *fingerprint;
+	const char *context;
 };
 
 /* Option rows; T is the verb's option struct, m its struct ca_flags. */
@@ -39,6 +43,10 @@ struct ca_flags {
 #define OPT_CA_FINGERPRINT(T, m) \
 	{ "fingerprint", 0, OPT_STRING, offsetof(T, m.fingerprint), "sha256", \
 	  "the SHA-256 fingerprint (hex) of the CA's root" }
+
+#define OPT_CA_CONTEXT(T, m) \
+	{ "context", 0, OPT_STRING, offsetof(T, m.context), "name", \
+	  "use the files of this context (see 'pkit context')" }
 
 /* What ca_config_resolve() needs to find; a missing one is a usage error. */
 enum ca_need {
@@ -113,6 +121,38 @@ struct ca_token_flags {
 	  offsetof(T, m.provisioner_password_file), "file", \
 	  "read the password of the provisioner's key from the first " \
 	  "line of file", NULL, OPT_F_FILE }
+
+/* step's offline mode: ca.json and the CA's keys used here. */
+struct pkit_ca_offline;
+
+struct ca_offline_flags {
+	int offline;
+	const char *ca_config;		/* ca.json (default config/ca.json) */
+	const char *ca_password_file;	/* the intermediate key's password */
+};
+
+#define OPT_CA_OFFLINE(T, m) \
+	{ "offline", 0, OPT_BOOL, offsetof(T, m.offline), NULL, \
+	  "do the CA's work here with its ca.json and keys, without its " \
+	  "server (step's offline mode)" }, \
+	{ "ca-config", 0, OPT_STRING, offsetof(T, m.ca_config), "file", \
+	  "with --offline: the CA's configuration (default " \
+	  "$PKITPATH/config/ca.json)", NULL, OPT_F_FILE }
+#define OPT_CA_PASSWORD_FILE(T, m) \
+	{ "ca-password-file", 0, OPT_STRING, \
+	  offsetof(T, m.ca_password_file), "file", \
+	  "with --offline: the password of the CA's intermediate key " \
+	  "(default: ca.json's \"password\", else a prompt)", NULL, OPT_F_FILE }
+
+/* Load the ca.json of f (and, with key, the intermediate key, so that
+ * it can sign).  Returns 0 or a pkit error. */
+int ca_offline_open(struct cmd_run *run, const struct ca_offline_flags *f,
+    int key, struct pkit_ca_offline **out);
+
+/* As ca_token_mint(), with the provisioners and keys of ca.json. */
+int ca_token_mint_offline(struct cmd_run *run, struct pkit_ca_offline *off,
+    const struct ca_token_flags *f, struct pkit_token_req *req,
+    char **token, char **desc);
 
 /* Mint a token for req with a JWK provisioner of the CA that c talks to:
  * choose it (flags, the only one, or the picker on a terminal), fetch and

@@ -14,6 +14,7 @@
 #include "ca_client.h"
 #include "cmd.h"
 #include "lib/ca/client.h"
+#include "lib/ca/offline.h"
 #include "lib/ca/token.h"
 #include "lib/fs.h"
 #include "lib/jwk.h"
@@ -136,11 +137,12 @@ password_file(const struct ca_token_flags *f)
 	    f->provisioner_password_file : f->password_file;
 }
 
-/* The signing key of prov: --key, or the CA's encrypted key. */
+/* The signing key of prov: --key, or the CA's encrypted key (from the
+ * server c, or from ca.json offline). */
 static int
 signing_key(struct cmd_run *run, struct pkit_ca_client *c,
-    const struct ca_token_flags *f, const json_t *prov,
-    struct pkit_jwk_key **out)
+    struct pkit_ca_offline *off, const struct ca_token_flags *f,
+    const json_t *prov, struct pkit_jwk_key **out)
 {
 	const char *name = pkit_token_provisioner_name(prov);
 	const char *flag = f->provisioner_password_file != NULL ||
@@ -170,7 +172,21 @@ signing_key(struct cmd_run *run, struct pkit_ca_client *c,
 		    pw, f->key, out);
 		goto out;
 	}
-	if ((r = pkit_ca_provisioner_key(run->ctx, c,
+	if (off != NULL) {
+		const char *e = pkit_ca_offline_encrypted_key(off,
+		    pkit_token_provisioner_kid(prov));
+
+		if (e == NULL) {
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND, "%s: "
+			    "provisioner %s has no encryptedKey: use --key",
+			    pkit_ca_offline_config(off)->name, name);
+			goto out;
+		}
+		if ((jwe = strdup(e)) == NULL) {
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "key");
+			goto out;
+		}
+	} else if ((r = pkit_ca_provisioner_key(run->ctx, c,
 	    pkit_token_provisioner_kid(prov), &jwe)) != 0)
 		goto out;
 	snprintf(prompt, sizeof(prompt), "Please enter the password to "
@@ -259,31 +275,27 @@ out:
 	return r;
 }
 
-int
-ca_token_mint(struct cmd_run *run, const struct ca_config *cfg,
-    struct pkit_ca_client *c, const struct ca_token_flags *f,
-    struct pkit_token_req *req, char **token, char **desc)
+/* Mint with the provisioners of list; ca_url and sha go in the claims. */
+static int
+mint(struct cmd_run *run, const json_t *list, struct pkit_ca_client *c,
+    struct pkit_ca_offline *off, const char *ca_url, const char *sha,
+    const struct ca_token_flags *f, struct pkit_token_req *req,
+    char **token, char **desc)
 {
 	struct pkit_jwk_key *key = NULL;
-	json_t *list = NULL, *cands = NULL;
+	json_t *cands = NULL;
 	const json_t *prov;
-	char *sha = NULL, *d = NULL;
+	char *d = NULL;
 	int r;
 
 	*token = NULL;
 	*desc = NULL;
-	if (f->x5c_cert != NULL || f->x5c_key != NULL)
-		return x5c_mint(run, cfg, c, f, req, token, desc);
-	if ((r = pkit_ca_provisioners(run->ctx, c, &list)) != 0 ||
-	    (r = pkit_token_provisioners(run->ctx, list, f->provisioner,
+	if ((r = pkit_token_provisioners(run->ctx, list, f->provisioner,
 	    f->kid, &cands)) != 0 ||
 	    (r = choose(run, f, cands, &prov)) != 0 ||
-	    (r = signing_key(run, c, f, prov, &key)) != 0)
+	    (r = signing_key(run, c, off, f, prov, &key)) != 0)
 		goto out;
-	if (cfg->root != NULL &&
-	    (r = ca_root_fingerprint(run, cfg->root, &sha)) != 0)
-		goto out;
-	req->ca_url = cfg->ca_url;
+	req->ca_url = ca_url;
 	req->issuer = pkit_token_provisioner_name(prov);
 	req->sha = sha;
 	if ((r = pkit_token_sign(run->ctx, key, req, token)) != 0)
@@ -300,9 +312,43 @@ out:
 	req->sha = NULL;
 	pkit_jwk_key_free(key);
 	json_decref(cands);
+	return r;
+}
+
+int
+ca_token_mint(struct cmd_run *run, const struct ca_config *cfg,
+    struct pkit_ca_client *c, const struct ca_token_flags *f,
+    struct pkit_token_req *req, char **token, char **desc)
+{
+	json_t *list = NULL;
+	char *sha = NULL;
+	int r;
+
+	*token = NULL;
+	*desc = NULL;
+	if (f->x5c_cert != NULL || f->x5c_key != NULL)
+		return x5c_mint(run, cfg, c, f, req, token, desc);
+	if ((r = pkit_ca_provisioners(run->ctx, c, &list)) == 0 &&
+	    (cfg->root == NULL ||
+	    (r = ca_root_fingerprint(run, cfg->root, &sha)) == 0))
+		r = mint(run, list, c, NULL, cfg->ca_url, sha, f, req, token,
+		    desc);
 	json_decref(list);
 	free(sha);
 	return r;
+}
+
+int
+ca_token_mint_offline(struct cmd_run *run, struct pkit_ca_offline *off,
+    const struct ca_token_flags *f, struct pkit_token_req *req,
+    char **token, char **desc)
+{
+	if (f->x5c_cert != NULL || f->x5c_key != NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_USAGE, "%s: --x5c-cert "
+		    "does not go with --offline", run->path);
+	return mint(run, pkit_ca_offline_provisioners(off), NULL, off,
+	    pkit_ca_offline_url(off), pkit_ca_offline_fingerprint(off), f,
+	    req, token, desc);
 }
 
 /* ---- pkit ca token --------------------------------------------------- */
@@ -310,6 +356,7 @@ out:
 struct token_opts {
 	struct ca_flags ca;
 	struct ca_token_flags tf;
+	struct ca_offline_flags off;
 	struct strvec san, principal;
 	const char *not_before, *not_after;
 	const char *cert_not_before, *cert_not_after;
@@ -353,7 +400,9 @@ static const struct cmd_opt token_opts[] = {
 	  "write the token to file (mode 0600) instead of the standard "
 	  "output", NULL, OPT_F_FILE },
 	OPT_FORCE(T),
+	OPT_CA_OFFLINE(T, off),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
@@ -403,6 +452,12 @@ const struct cmd cmd_ca_token = {
 	"with 'pkit ca\ncertificate --not-after' (or --cert-not-after for "
 	"SSH).\n"
 	"\n"
+	"With --offline the token is made from the CA's own ca.json "
+	"(--ca-config,\ndefault $PKITPATH/config/ca.json) without asking its "
+	"server: the\nprovisioner's escrowed key is read from there, and the "
+	"audience and sha\ncome from its dnsNames, address and root, as "
+	"step's offline mode does.\n"
+	"\n"
 	"--ca-url and --root not given come from PKIT_CA_URL and PKIT_ROOT, "
 	"else\nfrom $PKITPATH/config/defaults.json (see 'pkit ca bootstrap').",
 	"A token for a TLS certificate for host.example.com and its IP:\n"
@@ -418,7 +473,10 @@ const struct cmd cmd_ca_token = {
 	"birth.key\n"
 	"A token to revoke a certificate by serial number:\n"
 	"  $ pkit ca token --revoke 231117447564892959547048245840438182452 "
-	"\\\n      --provisioner admin --provisioner-password-file pw.txt\n",
+	"\\\n      --provisioner admin --provisioner-password-file pw.txt\n"
+	"On the CA's host, without its server:\n"
+	"  $ pkit ca token --offline host.example.com "
+	"--provisioner-password-file pw.txt\n",
 	token_opts };
 
 static int
@@ -427,6 +485,7 @@ cmd_token(struct cmd_run *run, int argc, char **argv)
 	struct token_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_token_req req = { 0 };
 	json_t *step = NULL;
 	char *token = NULL, *desc = NULL, **args;
@@ -502,12 +561,24 @@ cmd_token(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_fail(run, r);
 		goto done;
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
+	if (o.off.ca_config != NULL && !o.off.offline) {
+		ret = cmd_usage_error(run, "--ca-config needs --offline");
 		goto done;
 	}
-	if ((r = ca_client_open(run, &cfg, &c)) != 0 ||
+	if (o.off.offline) {
+		if ((o.ca.context != NULL &&
+		    (r = cmd_context_apply(run, o.ca.context)) != 0) ||
+		    (r = ca_offline_open(run, &o.off, 0, &off)) != 0 ||
+		    (r = ca_token_mint_offline(run, off, &o.tf, &req, &token,
+		    &desc)) != 0) {
+			ret = cmd_fail(run, r);
+			goto out;
+		}
+	} else if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL |
+	    CA_NEED_ROOT, &cfg)) != CMD_CONTINUE) {
+		ret = r;
+		goto done;
+	} else if ((r = ca_client_open(run, &cfg, &c)) != 0 ||
 	    (r = ca_token_mint(run, &cfg, c, &o.tf, &req, &token,
 	    &desc)) != 0) {
 		ret = cmd_fail(run, r);
@@ -530,6 +601,7 @@ cmd_token(struct cmd_run *run, int argc, char **argv)
 	ca_check_line("Provisioner", desc);
 	ret = EXIT_OK;
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:

@@ -129,6 +129,25 @@ run_trust(struct cmd_run *run, int argc, char **argv, int install)
 	return EXIT_OK;
 }
 
+int
+cmd_trust_install(struct cmd_run *run, X509 *crt, const char *label,
+    int force)
+{
+	const char *dir = trust_dir(), *prog = update_program();
+	char file[300];
+	int r, changed = 0;
+
+	if ((r = pkit_trust_filename(run->ctx, crt, NULL, file,
+	    sizeof(file))) != 0 ||
+	    (r = pkit_trust_install(run->ctx, dir, file, crt, force,
+	    &changed)) != 0 ||
+	    (*prog != '\0' && (r = pkit_trust_update(run->ctx, prog)) != 0))
+		return r;
+	fprintf(stderr, "Certificate %s %s installed as %s/%s.\n", label,
+	    changed ? "has been" : "was already", dir, file);
+	return PKIT_OK;
+}
+
 static int
 cmd_certificate_install_run(struct cmd_run *run, int argc, char **argv)
 {

@@ -118,9 +118,26 @@ struct cmd {
 
 /* Options given before the group, and the environment they come from. */
 struct globals {
-	const char *base;	/* $PKITPATH, or $HOME/.pkit */
+	const char *base;	/* $PKITPATH, or $HOME/.pkit; with a context
+				   its authorities/<authority> (context.c) */
 	int interactive;	/* 0 when PKIT_NONINTERACTIVE is set */
+	const char *home;	/* $PKITPATH itself (NULL: base) */
+	const char *context;	/* the context in use, or NULL */
+	const char *profile;	/* its profile directory, or NULL */
+	const char *ca_url;	/* pkit --ca-url URL <group> ... */
+	const char *root;	/* pkit --root FILE <group> ... */
 };
+
+/* Contexts (context.c): use context name (NULL: PKIT_CONTEXT, else the
+ * current context, else none) for the rest of the run: run->g->base
+ * becomes its authority's directory.  Returns 0 or a pkit error. */
+int cmd_context_apply(struct cmd_run *run, const char *name);
+/* Use a context that does not exist yet (ca bootstrap --context). */
+int cmd_context_use(struct cmd_run *run, const char *name,
+    const char *authority, const char *profile);
+/* Record the context of cmd_context_use() in contexts.json, give it an
+ * empty profile defaults.json, and make it the current one. */
+int cmd_context_save(struct cmd_run *run);
 
 /* What a verb is called with, besides argv. */
 struct cmd_run {
@@ -164,6 +181,7 @@ extern const struct cmd cmd_certificate_verify;
 extern const struct cmd cmd_certificate_install;
 extern const struct cmd cmd_certificate_uninstall;
 extern const struct cmd cmd_ssh;
+extern const struct cmd cmd_context;
 
 /* Route argv (without the program name) to a verb and run it. */
 int cmd_dispatch(struct cmd_run *run, int argc, char **argv);
@@ -238,6 +256,12 @@ int cmd_key_write_private(struct cmd_run *run, struct evp_pkey_st *key,
 /* Write the public key as PEM to path ("-" for stdout). */
 int cmd_key_write_public(struct cmd_run *run, struct evp_pkey_st *key,
     const char *path, int force);
+
+/* Install crt in the system trust store as `pkit certificate install`
+ * does (certificate_install.c); label names it in the message. */
+struct x509_st;
+int cmd_trust_install(struct cmd_run *run, struct x509_st *crt,
+    const char *label, int force);
 
 /* Generated documentation (docgen.c). */
 int cmd_gen_man(const char *dir);

@@ -83,6 +83,7 @@ static const struct cmd *const root_cmds[] = {
 	&cmd_ca,
 	&cmd_certificate,
 	&cmd_completion_row,
+	&cmd_context,
 	&cmd_crypto,
 	&cmd_help_row,
 	&cmd_path_row,
@@ -103,7 +104,12 @@ const struct cmd cmd_root = {
 	  "\n"
 	  "Environment:\n"
 	  "  PKITPATH            the configuration directory (default ~/.pkit)\n"
-	  "  PKIT_NONINTERACTIVE when set, never prompt: fail naming the flag",
+	  "  PKIT_NONINTERACTIVE when set, never prompt: fail naming the flag\n"
+	  "  PKIT_CONTEXT        the context to use (see 'pkit context')\n"
+	  "\n"
+	  "Global options, before the group: --context NAME uses that "
+	  "context;\n--ca-url URL and --root FILE are the CA and root of the "
+	  "'pkit ca'\ncommands unless they give their own.",
 	  "Make a key pair and show the public key's fingerprint:\n"
 	  "  $ pkit crypto keypair --password-file pw.txt pub.pem priv.pem\n"
 	  "  $ pkit crypto key fingerprint pub.pem\n" };
@@ -196,9 +202,8 @@ cmd_path(struct cmd_run *run, int argc, char **argv)
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
-	/* Contexts (several authorities under one base) are not there yet,
-	 * so the base and the current path are the same directory. */
-	printf("%s\n", run->g->base);
+	printf("%s\n", o.base && run->g->home != NULL ? run->g->home :
+	    run->g->base);
 	return EXIT_OK;
 }
 
@@ -247,11 +252,77 @@ cmd_list(struct cmd_run *run, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Global options before the group: --context, --ca-url, --root (also
+ * as --name=value).  Returns the number of words used, or -1 after a
+ * usage error. */
+static int
+global_opts(struct cmd_run *run, int argc, char **argv, struct globals *g,
+    const char **context)
+{
+	static const char *const names[] = { "context", "ca-url", "root" };
+	const char *a, *v;
+	size_t i, n;
+	int used = 0;
+
+	while (used < argc && strncmp(argv[used], "--", 2) == 0) {
+		a = argv[used] + 2;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			n = strlen(names[i]);
+			if (strncmp(a, names[i], n) == 0 &&
+			    (a[n] == '\0' || a[n] == '='))
+				break;
+		}
+		if (i == sizeof(names) / sizeof(names[0]))
+			break;
+		if (a[n] == '=')
+			v = a + n + 1;
+		else if (used + 1 < argc)
+			v = argv[++used];
+		else {
+			fprintf(stderr, "%s: option '--%s' needs a value\n",
+			    PROG, names[i]);
+			return -1;
+		}
+		if (*v == '\0') {
+			fprintf(stderr, "%s: option '--%s' is empty\n", PROG,
+			    names[i]);
+			return -1;
+		}
+		if (i == 0)
+			*context = v;
+		else if (i == 1)
+			g->ca_url = v;
+		else
+			g->root = v;
+		used++;
+	}
+	(void)run;
+	return used;
+}
+
 int
 cmd_dispatch(struct cmd_run *run, int argc, char **argv)
 {
+	static struct globals g;
 	const struct cmd *node;
-	int used;
+	const char *context = NULL;
+	int used, r;
+
+	g = *run->g;
+	if (g.home == NULL)
+		g.home = g.base;
+	run->g = &g;
+	if ((used = global_opts(run, argc, argv, &g, &context)) < 0)
+		return EXIT_USAGE;
+	argc -= used;
+	argv += used;
+	/* A context that is gone must not lock out the commands that
+	 * repair it (pkit context list, select, remove). */
+	if ((r = cmd_context_apply(run, context)) != 0) {
+		if (argc == 0 || strcmp(argv[0], "context") != 0)
+			return cmd_fail(run, r);
+		pkit_clearerr(run->ctx);
+	}
 
 	if (argc == 0) {
 		cmd_print_help(stderr, "", &cmd_root);

@@ -204,12 +204,39 @@ test_expect_success 'missing --ca-url or --fingerprint, or a bad flag: usage, ex
 	nothing_written
 '
 
-test_expect_success '--install is refused, and nothing is written' '
-	test_expect_code 1 pkit ca bootstrap --install --ca-url "$(url good)" \
+test_expect_success '--install: a store that cannot be written fails, nothing saved' '
+	mkdir ro-store && chmod 500 ro-store &&
+	test_when_finished "chmod 700 ro-store" &&
+	if test -w ro-store; then
+		echo "# running as root: a read-only directory is writable" >&2
+	else
+		test_expect_code 1 env PKIT_CA_CERTIFICATES_DIR="$PWD/ro-store" \
+			PKIT_UPDATE_CA_CERTIFICATES= "$PKIT_BIN" ca bootstrap --install \
+			--ca-url "$(url good)" --fingerprint "$FP" 2>err &&
+		test_one_line err &&
+		nothing_written
+	fi
+'
+
+test_expect_success '--install puts the root in the store and runs the update' '
+	mkdir store &&
+	printf "#!/bin/sh\necho ran >\"%s/updated\"\n" "$PWD" >update.sh &&
+	chmod +x update.sh &&
+	env PKIT_CA_CERTIFICATES_DIR="$PWD/store" PKIT_UPDATE_CA_CERTIFICATES="$PWD/update.sh" \
+		"$PKIT_BIN" ca bootstrap --install --ca-url "$(url good)" \
 		--fingerprint "$FP" 2>err &&
-	test_one_line err &&
-	grep -q "not available yet" err &&
-	nothing_written
+	test_cmp root.crt "$PKITPATH/certs/root_ca.crt" &&
+	ls store >files && test "$(wc -l <files)" -eq 1 &&
+	openssl x509 -in "store/$(cat files)" -noout -fingerprint -sha256 >a &&
+	openssl x509 -in root.crt -noout -fingerprint -sha256 >b &&
+	test_cmp a b &&
+	grep -qx ran updated &&
+	grep -q "^Certificate $PKITPATH/certs/root_ca.crt has been installed as $PWD/store/" err &&
+	env PKIT_CA_CERTIFICATES_DIR="$PWD/store" PKIT_UPDATE_CA_CERTIFICATES= \
+		"$PKIT_BIN" ca bootstrap --install --ca-url "$(url good)" \
+		--fingerprint "$FP" 2>err &&
+	grep -q "was already installed" err &&
+	rm -rf "$PKITPATH"
 '
 
 test_expect_success 'the URL and fingerprint may come from the environment' '

@@ -672,6 +672,42 @@ test_chain_pem(void **state)
 	pkit_ctx_release(&ctx);
 }
 
+static void
+test_template_data(void **state)
+{
+	struct pkit_ctx ctx;
+	const char *sets[] = { "a=1", " b = two words ", "c={\"x\":[true]}",
+	    "a=\"str\"", "e=" };
+	const char *file = "{\"a\": 0, \"f\": \"file\"}";
+	const char *bad1[] = { "novalue" }, *bad2[] = { " =x" };
+	json_t *d = NULL;
+	char *s;
+
+	(void)state;
+	pkit_ctx_init(&ctx);
+	assert_int_equal(pkit_ca_template_data(&ctx, NULL, 0, NULL, NULL, 0,
+	    &d), PKIT_OK);
+	assert_null(d);
+	assert_int_equal(pkit_ca_template_data(&ctx, (const unsigned char *)file,
+	    strlen(file), "f.json", sets, 5, &d), PKIT_OK);
+	s = json_dumps(d, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(s, "{\"a\":\"str\",\"b\":\"two words\","
+	    "\"c\":{\"x\":[true]},\"e\":\"\",\"f\":\"file\"}");
+	free(s);
+	json_decref(d);
+	d = NULL;
+	assert_int_equal(pkit_ca_template_data(&ctx, NULL, 0, NULL, bad1, 1,
+	    &d), PKIT_ERR_USAGE);
+	assert_null(d);
+	assert_int_equal(pkit_ca_template_data(&ctx, NULL, 0, NULL, bad2, 1,
+	    &d), PKIT_ERR_USAGE);
+	assert_int_equal(pkit_ca_template_data(&ctx, (const unsigned char *)"[1]",
+	    3, "arr.json", NULL, 0, &d), PKIT_ERR_FORMAT);
+	assert_non_null(strstr(ctx.errbuf, "arr.json"));
+	assert_null(d);
+	pkit_ctx_release(&ctx);
+}
+
 int
 main(void)
 {
@@ -687,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_csr),
 		cmocka_unit_test(test_chain_pem),
+		cmocka_unit_test(test_template_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

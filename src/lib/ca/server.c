@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,6 +191,7 @@ struct worker {
 	struct timeval write_tv;
 	struct conn *conns;
 	size_t nconns, max_conns;
+	atomic_long load;		/* nconns + connections handed over */
 	int accepting;
 	int draining;
 	size_t orphans;			/* async requests whose connection went */
@@ -2091,7 +2093,9 @@ conn_timeout_cb(evutil_socket_t fd, short what, void *arg)
 static void
 worker_maybe_done(struct worker *w)
 {
-	if (w->draining && w->nconns == 0 && w->orphans == 0)
+	/* load also counts connections another loop handed over. */
+	if (w->draining && w->nconns == 0 && w->orphans == 0 &&
+	    atomic_load(&w->load) == 0)
 		event_base_loopbreak(w->base);
 }
 
@@ -2125,6 +2129,7 @@ conn_destroy(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	w->nconns--;
+	atomic_fetch_sub(&w->load, 1);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	if (c->body != NULL)
@@ -2205,6 +2210,7 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa)
 		w->conns->prev = c;
 	w->conns = c;
 	w->nconns++;
+	atomic_fetch_add(&w->load, 1);
 	return;
 fail:
 	if (c != NULL && c->timer != NULL)
@@ -2229,6 +2235,63 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(w->accept_ev, NULL);
 		w->accepting = 1;
 	}
+}
+
+/* A connection accepted by one loop for another. */
+struct handoff {
+	struct worker *w;
+	int fd;
+	struct sockaddr_storage ss;
+};
+
+static void
+handoff_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct handoff *h = arg;
+
+	(void)unused;
+	(void)what;
+	atomic_fetch_sub(&h->w->load, 1);
+	if (h->w->draining) {
+		close(h->fd);
+		worker_maybe_done(h->w);
+	} else
+		conn_new(h->w, h->fd, (struct sockaddr *)&h->ss);
+	free(h);
+}
+
+/* Whichever loop wakes up accepts, and the busiest one is the most often
+ * awake: the connections go to the loop with the fewest instead, so that
+ * every core signs.  0 when another loop took fd. */
+static int
+hand_over(struct worker *w, int fd, const struct sockaddr_storage *ss)
+{
+	struct pkit_ca_server *srv = w->srv;
+	struct worker *best = w;
+	struct handoff *h;
+	long least = atomic_load(&w->load), l;
+	int i;
+
+	for (i = 0; i < srv->nworkers; i++) {
+		l = atomic_load(&srv->workers[i].load);
+		if (l < least && (size_t)l < srv->workers[i].max_conns) {
+			least = l;
+			best = &srv->workers[i];
+		}
+	}
+	if (best == w || (h = malloc(sizeof(*h))) == NULL)
+		return -1;
+	h->w = best;
+	h->fd = fd;
+	h->ss = *ss;
+	atomic_fetch_add(&best->load, 1);
+	if (event_base_once(best->base, -1, EV_TIMEOUT, handoff_cb, h,
+	    NULL) != 0) {
+		atomic_fetch_sub(&best->load, 1);
+		free(h);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -2256,7 +2319,8 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		}
 		return;
 	}
-	conn_new(w, fd, (struct sockaddr *)&ss);
+	if (hand_over(w, fd, &ss) != 0)
+		conn_new(w, fd, (struct sockaddr *)&ss);
 	if (w->nconns >= w->max_conns && w->accepting) {
 		event_del(w->accept_ev);
 		w->accepting = 0;
@@ -2344,13 +2408,24 @@ static int
 worker_init(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
     struct worker *w, size_t max_conns)
 {
+	struct event_config *ec;
 	struct timeval tv;
 
 	w->srv = srv;
 	w->lfd = -1;
+	atomic_init(&w->load, 0);
 	pkit_ctx_init(&w->ctx);
 	w->max_conns = max_conns;
-	if ((w->base = event_base_new()) == NULL)
+	/* With a changelist, the write event that each response adds and
+	 * removes within one loop iteration costs no epoll_ctl (3 a
+	 * request without).  No descriptor of a loop is a dup of another
+	 * of the same loop, the case the changelist gets wrong. */
+	if ((ec = event_config_new()) != NULL) {
+		event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+		w->base = event_base_new_with_config(ec);
+		event_config_free(ec);
+	}
+	if (w->base == NULL && (w->base = event_base_new()) == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_SYSTEM, "event_base_new failed");
 	if ((w->lfd = fcntl(srv->lfd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return pkit_seterr_sys(ctx, "dup");

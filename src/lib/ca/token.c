@@ -808,6 +808,80 @@ pkit_ca_sign_body(struct pkit_ctx *ctx, const char *csr_pem, const char *ott,
 	return PKIT_OK;
 }
 
+/* s without leading and trailing white space, as a new string. */
+static char *
+trimmed(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return strndup(s, n);
+}
+
+int
+pkit_ca_template_data(struct pkit_ctx *ctx, const unsigned char *file,
+    size_t len, const char *file_name, const char *const *sets, size_t nsets,
+    json_t **out)
+{
+	json_t *data = NULL, *v;
+	json_error_t e;
+	const char *eq;
+	char *key = NULL, *val = NULL;
+	size_t i;
+	int r = PKIT_ERR_INTERNAL;
+
+	*out = NULL;
+	if (file == NULL && nsets == 0)
+		return PKIT_OK;
+	if (file != NULL) {
+		data = json_loadb((const char *)file, len, 0, &e);
+		if (data == NULL || !json_is_object(data)) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: %s", file_name,
+			    data == NULL ? e.text : "not a JSON object");
+			goto out;
+		}
+	} else if ((data = json_object()) == NULL)
+		goto nomem;
+	for (i = 0; i < nsets; i++) {
+		if ((eq = strchr(sets[i], '=')) == NULL) {
+			r = pkit_seterr(ctx, PKIT_ERR_USAGE, "--set '%s': not "
+			    "KEY=VALUE", sets[i]);
+			goto out;
+		}
+		if ((key = trimmed(sets[i], (size_t)(eq - sets[i]))) == NULL ||
+		    (val = trimmed(eq + 1, strlen(eq + 1))) == NULL)
+			goto nomem;
+		if (*key == '\0') {
+			r = pkit_seterr(ctx, PKIT_ERR_USAGE, "--set '%s': the key "
+			    "is empty", sets[i]);
+			goto out;
+		}
+		/* As step: the value as JSON when it parses, else a string. */
+		if ((v = json_loads(val, JSON_DECODE_ANY, NULL)) == NULL &&
+		    (v = json_string(val)) == NULL)
+			goto nomem;
+		if (json_object_set_new(data, key, v) != 0)
+			goto nomem;
+		free(key);
+		free(val);
+		key = val = NULL;
+	}
+	*out = data;
+	data = NULL;
+	r = PKIT_OK;
+	goto out;
+nomem:
+	r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "template data");
+out:
+	free(key);
+	free(val);
+	json_decref(data);
+	return r;
+}
+
 int
 pkit_ca_rekey_body(struct pkit_ctx *ctx, const char *csr_pem, json_t **out)
 {

@@ -162,6 +162,14 @@ int pkit_ca_sign_body(struct pkit_ctx *ctx, const char *csr_pem,
     const char *ott, const char *not_before, const char *not_after,
     json_t **out);
 
+/* step's templateData (--set-file, --set): the JSON object of file (len
+ * bytes; NULL for none; file_name for messages), then each KEY=VALUE of
+ * sets, VALUE as JSON when it parses, else as a string.  *out is NULL
+ * when there is neither; a --set without '=' is PKIT_ERR_USAGE. */
+int pkit_ca_template_data(struct pkit_ctx *ctx, const unsigned char *file,
+    size_t len, const char *file_name, const char *const *sets, size_t nsets,
+    json_t **out);
+
 /* {"csr"} for POST /rekey. */
 int pkit_ca_rekey_body(struct pkit_ctx *ctx, const char *csr_pem,
     json_t **out);
