@@ -1,9 +1,11 @@
 /* jws.c - JSON Web Signatures and JSON Web Tokens.
  *
- * Parsing, serialization and every check are here; the signature
- * primitives are cjose's for HS*, RS*, PS* and ES* and OpenSSL's for
- * EdDSA.  Lengths are checked before cjose sees a signature: it trusts
- * them (an HMAC shorter than the hash would be read past its end).
+ * Parsing, serialization and every check are here.  Signing uses cjose for
+ * RS*, PS* and ES* and OpenSSL for HS* and EdDSA; verification is
+ * OpenSSL's for every algorithm, on the parts pkit has decoded once (the
+ * token is not handed to cjose to be parsed again).  What a key needs for
+ * an algorithm (the digest, a verify context, a keyed HMAC context) is set
+ * up on first use and kept in the key object (key->jws_cache).
  */
 #include "config.h"
 
@@ -16,12 +18,18 @@
 #include <cjose/header.h>
 #include <cjose/jwk.h>
 #include <cjose/jws.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 
 #include "codec.h"
 #include "jws.h"
+#include "jws_cache.h"
 #include "key.h"
 #include "rand.h"
 #include "secret.h"
@@ -67,6 +75,220 @@ find_alg(const char *name)
 		if (strcmp(algs[i].name, name) == 0)
 			return &algs[i];
 	return NULL;
+}
+
+#define NALGS (sizeof(algs) / sizeof(algs[0]))
+
+/* ---- per-key contexts ------------------------------------------------- */
+
+/* What one algorithm needs with one key.  Keys are shared by the CA's
+ * worker threads: an operation uses the cached slot when it gets its lock
+ * at once, else a slot of its own set up for the occasion. */
+struct jws_slot {
+	pthread_mutex_t lock;
+	int ready;
+	EVP_MD *md;		/* RS*, PS*, ES*: the digest */
+	EVP_PKEY_CTX *pctx;	/* RS*, PS*, ES*: verify context */
+	EVP_MAC_CTX *mac;	/* HS*: HMAC keyed with the secret */
+};
+
+struct pkit_jws_cache {
+	struct jws_slot slots[NALGS];
+};
+
+static void
+slot_release(struct jws_slot *s)
+{
+	EVP_MD_free(s->md);
+	EVP_PKEY_CTX_free(s->pctx);
+	EVP_MAC_CTX_free(s->mac);	/* OpenSSL cleanses the HMAC key */
+	s->md = NULL;
+	s->pctx = NULL;
+	s->mac = NULL;
+	s->ready = 0;
+}
+
+struct pkit_jws_cache *
+pkit_jws_cache_new(void)
+{
+	struct pkit_jws_cache *c;
+	size_t i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	for (i = 0; i < NALGS; i++) {
+		if (pthread_mutex_init(&c->slots[i].lock, NULL) != 0) {
+			while (i-- > 0)
+				pthread_mutex_destroy(&c->slots[i].lock);
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+void
+pkit_jws_cache_free(struct pkit_jws_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < NALGS; i++) {
+		slot_release(&c->slots[i]);
+		pthread_mutex_destroy(&c->slots[i].lock);
+	}
+	free(c);
+}
+
+static const char *
+md_name(const struct jws_alg *a)
+{
+	return a->hlen == 32 ? "SHA256" : a->hlen == 48 ? "SHA384" : "SHA512";
+}
+
+/* Set up s for a (HS*, RS*, PS*, ES*) with key. */
+static int
+slot_setup(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, struct jws_slot *s)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *mac = NULL;
+
+	if (a->fam == F_HMAC) {
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, (char *)md_name(a), 0);
+		params[1] = OSSL_PARAM_construct_end();
+		mac = EVP_MAC_fetch(ctx->libctx, "HMAC", ctx->propq);
+		if (mac == NULL || (s->mac = EVP_MAC_CTX_new(mac)) == NULL ||
+		    EVP_MAC_init(s->mac, key->secret, key->secret_len,
+		    params) != 1)
+			goto fail;
+		EVP_MAC_free(mac);
+		s->ready = 1;
+		return PKIT_OK;
+	}
+	if (key->pkey == NULL ||
+	    (s->md = EVP_MD_fetch(ctx->libctx, md_name(a), ctx->propq)) ==
+	    NULL ||
+	    (s->pctx = EVP_PKEY_CTX_new_from_pkey(ctx->libctx, key->pkey,
+	    ctx->propq)) == NULL ||
+	    EVP_PKEY_verify_init(s->pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(s->pctx, s->md) != 1)
+		goto fail;
+	if (a->fam == F_RSA && EVP_PKEY_CTX_set_rsa_padding(s->pctx,
+	    RSA_PKCS1_PADDING) != 1)
+		goto fail;
+	/* RFC 7518 §3.5: MGF1 with the same hash, a salt as long as it. */
+	if (a->fam == F_PSS && (EVP_PKEY_CTX_set_rsa_padding(s->pctx,
+	    RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(s->pctx, s->md) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(s->pctx,
+	    RSA_PSS_SALTLEN_DIGEST) != 1))
+		goto fail;
+	s->ready = 1;
+	return PKIT_OK;
+fail:
+	EVP_MAC_free(mac);
+	slot_release(s);
+	return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS: %s", a->name);
+}
+
+/* The slot to use for a with key: the cached one (locked) or tmp. */
+static struct jws_slot *
+slot_get(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, struct jws_slot *tmp, int *r)
+{
+	struct pkit_jws_cache *c = key->jws_cache;
+	struct jws_slot *s = tmp;
+
+	memset(tmp, 0, sizeof(*tmp));
+	if (c != NULL &&
+	    pthread_mutex_trylock(&c->slots[a - algs].lock) == 0)
+		s = &c->slots[a - algs];
+	if (!s->ready && (*r = slot_setup(ctx, key, a, s)) != 0) {
+		if (s != tmp)
+			pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+slot_put(struct jws_slot *s, struct jws_slot *tmp)
+{
+	if (s == tmp)
+		slot_release(tmp);
+	else if (s != NULL)
+		pthread_mutex_unlock(&s->lock);
+}
+
+/* HMAC of tbs with key into mac (EVP_MAX_MD_SIZE bytes). */
+static int
+hmac_compute(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, const char *tbs, size_t n, unsigned char *mac,
+    size_t *maclen)
+{
+	struct jws_slot tmp, *s;
+	int r = PKIT_ERR_INTERNAL, ok;
+
+	if ((s = slot_get(ctx, key, a, &tmp, &r)) == NULL)
+		return r;
+	/* A NULL key restarts the HMAC with the one already set. */
+	ok = EVP_MAC_init(s->mac, NULL, 0, NULL) == 1 &&
+	    EVP_MAC_update(s->mac, (const unsigned char *)tbs, n) == 1 &&
+	    EVP_MAC_final(s->mac, mac, maclen, EVP_MAX_MD_SIZE) == 1;
+	slot_put(s, &tmp);
+	if (!ok)
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS: %s",
+		    a->name);
+	return PKIT_OK;
+}
+
+/* Verify an RS*, PS* or ES* signature (ES*: JOSE's r||s) over tbs. */
+static int
+pkey_verify(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, const char *tbs, size_t n,
+    const unsigned char *sig, size_t siglen)
+{
+	unsigned char h[EVP_MAX_MD_SIZE], *der = NULL;
+	const unsigned char *vsig = sig;
+	struct jws_slot tmp, *s;
+	ECDSA_SIG *es = NULL;
+	BIGNUM *br = NULL, *bs = NULL;
+	unsigned int hlen = 0;
+	size_t vlen = siglen;
+	int r = PKIT_ERR_INTERNAL, dlen, ok = 0;
+
+	if (a->fam == F_EC) {
+		if ((es = ECDSA_SIG_new()) == NULL ||
+		    (br = BN_bin2bn(sig, (int)a->clen, NULL)) == NULL ||
+		    (bs = BN_bin2bn(sig + a->clen, (int)a->clen, NULL)) ==
+		    NULL || ECDSA_SIG_set0(es, br, bs) != 1) {
+			BN_free(br);
+			BN_free(bs);
+			ECDSA_SIG_free(es);
+			return pkit_seterr_ssl(ctx, PKIT_ERR_NOMEM, "JWS");
+		}
+		if ((dlen = i2d_ECDSA_SIG(es, &der)) <= 0) {
+			ECDSA_SIG_free(es);
+			return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS");
+		}
+		ECDSA_SIG_free(es);
+		vsig = der;
+		vlen = (size_t)dlen;
+	}
+	if ((s = slot_get(ctx, key, a, &tmp, &r)) == NULL) {
+		OPENSSL_free(der);
+		return r;
+	}
+	if (EVP_Digest(tbs, n, h, &hlen, s->md, NULL) == 1)
+		ok = EVP_PKEY_verify(s->pctx, vsig, vlen, h, hlen) == 1;
+	slot_put(s, &tmp);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return ok ? PKIT_OK : pkit_seterr(ctx, PKIT_ERR_VERIFY,
+	    "JWS: invalid signature");
 }
 
 static const char *
@@ -156,7 +378,7 @@ pkit_jose_b64_json(struct pkit_ctx *ctx, const char *b64, size_t len,
 	json_error_t e;
 	json_t *o;
 
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, b64, len, &raw,
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, b64, len, &raw,
 	    &rawlen) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: not base64url", what);
@@ -294,10 +516,12 @@ sig_fill(struct pkit_ctx *ctx, struct pkit_jws_sig *s, const char *prot,
 	if (s->protected == NULL && s->header == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: a signature has no header", name);
-	if ((r = pkit_jose_join_headers(ctx, s->protected, s->header, NULL,
-	    name, &s->joined)) != 0)
+	if (s->header == NULL)
+		s->joined = json_incref(s->protected);
+	else if ((r = pkit_jose_join_headers(ctx, s->protected, s->header,
+	    NULL, name, &s->joined)) != 0)
 		return r;
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, sig, slen, &s->sig,
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, sig, slen, &s->sig,
 	    &s->sig_len) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: the signature is not base64url", name);
@@ -310,8 +534,8 @@ set_payload_b64(struct pkit_ctx *ctx, struct pkit_jws *jws, const char *p,
 {
 	if ((jws->payload_b64 = dupn(p, len)) == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, p, len, &jws->payload,
-	    &jws->payload_len) != 0)
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, p, len,
+	    &jws->payload, &jws->payload_len) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: the payload is not base64url", name);
 	return PKIT_OK;
@@ -701,8 +925,8 @@ pkit_jws_sign(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
 	}
 	if ((sorted = sorted_copy(hdr)) == NULL)
 		goto nomem;
-	if (a->fam == F_EDDSA) {
-		unsigned char raw[64];
+	if (a->fam == F_EDDSA || a->fam == F_HMAC) {
+		unsigned char raw[EVP_MAX_MD_SIZE];
 		size_t rawlen = sizeof(raw), n;
 
 		if ((r = pkit_jose_json_b64(ctx, sorted, 0, &prot)) != 0 ||
@@ -713,8 +937,12 @@ pkit_jws_sign(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
 		if ((tbs = malloc(n)) == NULL)
 			goto nomem;
 		snprintf(tbs, n, "%s.%s", prot, pay);
-		if ((r = eddsa_sign(ctx, key->pkey, tbs, n - 1, raw,
-		    &rawlen)) != 0 ||
+		if (a->fam == F_EDDSA)
+			r = eddsa_sign(ctx, key->pkey, tbs, n - 1, raw,
+			    &rawlen);
+		else
+			r = hmac_compute(ctx, key, a, tbs, n - 1, raw, &rawlen);
+		if (r != 0 ||
 		    (r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, raw, rawlen,
 		    &sig)) != 0)
 			goto out;
@@ -789,13 +1017,11 @@ verify_one(struct pkit_ctx *ctx, const struct pkit_jws *jws,
 	const char *alg = get_string(s->joined, "alg"), *want, *kid;
 	const struct jws_alg *a;
 	json_t *b64;
-	char *tbs = NULL;
-	size_t n, siglen;
-	cjose_jws_t *cj = NULL;
-	cjose_err err;
+	char stackbuf[2048], *tbs = NULL, *p;
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	size_t n, siglen, plen, paylen, maclen = 0;
 	int r = PKIT_ERR_INTERNAL;
 
-	memset(&err, 0, sizeof(err));
 	if (alg == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "JWS: the header has no \"alg\"");
@@ -837,41 +1063,37 @@ verify_one(struct pkit_ctx *ctx, const struct pkit_jws *jws,
 		return pkit_seterr(ctx, PKIT_ERR_VERIFY,
 		    "JWS: invalid signature (%zu bytes, %s needs %zu)",
 		    s->sig_len, alg, siglen);
-	if (a->fam == F_EDDSA) {
-		n = strlen(s->protected_b64) + strlen(jws->payload_b64) + 2;
-		if ((tbs = malloc(n)) == NULL)
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
-		snprintf(tbs, n, "%s.%s", s->protected_b64, jws->payload_b64);
-		r = eddsa_verify(ctx, key->pkey, tbs, n - 1, s->sig,
-		    s->sig_len);
-		free(tbs);
-		return r;
-	} else {
-		void *cjk;
-
-		if ((cjk = cjose_key(ctx, key, &r)) == NULL)
-			return r;
-		n = strlen(s->protected_b64) + strlen(jws->payload_b64) +
-		    strlen(s->sig_b64) + 3;
-		if ((tbs = malloc(n)) == NULL)
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
-		snprintf(tbs, n, "%s.%s.%s", s->protected_b64, jws->payload_b64,
-		    s->sig_b64);
-		if ((cj = cjose_jws_import(tbs, n - 1, &err)) == NULL) {
-			r = cjose_fail(ctx, PKIT_ERR_FORMAT, "cannot read",
-			    &err);
-		} else if (!cjose_jws_verify(cj, cjk, &err)) {
+	/* The signing input: a buffer on the stack when it fits. */
+	plen = strlen(s->protected_b64);
+	paylen = strlen(jws->payload_b64);
+	n = plen + 1 + paylen;
+	if (n >= sizeof(stackbuf) && (tbs = malloc(n + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
+	p = tbs != NULL ? tbs : stackbuf;
+	memcpy(p, s->protected_b64, plen);
+	p[plen] = '.';
+	memcpy(p + plen + 1, jws->payload_b64, paylen);
+	p[n] = '\0';
+	switch (a->fam) {
+	case F_EDDSA:
+		r = eddsa_verify(ctx, key->pkey, p, n, s->sig, s->sig_len);
+		break;
+	case F_HMAC:
+		if ((r = hmac_compute(ctx, key, a, p, n, mac, &maclen)) != 0)
+			break;
+		/* Lengths are public (checked above); contents are not. */
+		if (maclen != s->sig_len ||
+		    CRYPTO_memcmp(mac, s->sig, maclen) != 0)
 			r = pkit_seterr(ctx, PKIT_ERR_VERIFY,
 			    "JWS: invalid signature");
-		} else {
-			r = PKIT_OK;
-		}
-		ERR_clear_error();
-		if (cj != NULL)
-			cjose_jws_release(cj);
-		free(tbs);
-		return r;
+		pkit_secret_wipe(mac, sizeof(mac));
+		break;
+	default:
+		r = pkey_verify(ctx, key, a, p, n, s->sig, s->sig_len);
+		break;
 	}
+	free(tbs);
+	return r;
 }
 
 int
