@@ -24,6 +24,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
 
@@ -33,6 +34,7 @@
 #include "key.h"
 #include "rand.h"
 #include "secret.h"
+#include "x509_verify.h"
 
 enum family { F_HMAC, F_RSA, F_PSS, F_EC, F_EDDSA };
 
@@ -1478,5 +1480,146 @@ pkit_jws_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
 	r = PKIT_OK;
 out:
 	json_decref(arr);
+	return r;
+}
+
+int
+pkit_jws_x5c_parse(struct pkit_ctx *ctx, const json_t *x5c,
+    STACK_OF(X509) **out)
+{
+	STACK_OF(X509) *sk = NULL;
+	const unsigned char *p;
+	unsigned char *der = NULL;
+	const json_t *v;
+	size_t i, len = 0;
+	X509 *c = NULL;
+	int r = PKIT_ERR_INTERNAL;
+
+	if (!json_is_array(x5c) || json_array_size(x5c) == 0 ||
+	    json_array_size(x5c) > PKIT_JWS_X5C_MAX)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "x5c: not a list of "
+		    "1 to %d certificates", PKIT_JWS_X5C_MAX);
+	if ((sk = sk_X509_new_null()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+	json_array_foreach(x5c, i, v) {
+		/* RFC 7515 §4.1.6: base64, not base64url. */
+		if (!json_is_string(v) || pkit_b64_decode_public(ctx,
+		    PKIT_B64_STD, json_string_value(v), json_string_length(v),
+		    &der, &len) != 0 || len > LONG_MAX) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "x5c: certificate %zu is not base64", i + 1);
+			goto out;
+		}
+		p = der;
+		if ((c = d2i_X509(NULL, &p, (long)len)) == NULL ||
+		    p != der + len) {
+			ERR_clear_error();
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "x5c: certificate %zu is not a DER certificate",
+			    i + 1);
+			goto out;
+		}
+		if (!sk_X509_push(sk, c)) {
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+			goto out;
+		}
+		c = NULL;
+		free(der);
+		der = NULL;
+	}
+	*out = sk;
+	sk = NULL;
+	r = PKIT_OK;
+out:
+	X509_free(c);
+	free(der);
+	sk_X509_pop_free(sk, X509_free);
+	return r;
+}
+
+/* name ("x5t#S256" or "x5t") of header, when present, must be the digest
+ * of the leaf's DER. */
+static int
+x5t_check(struct pkit_ctx *ctx, const json_t *header, const char *name,
+    const EVP_MD *md, X509 *leaf)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	const json_t *v = json_object_get(header, name);
+	char *b64 = NULL;
+	int r;
+
+	if (v == NULL)
+		return PKIT_OK;
+	if (!json_is_string(v))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+		    "x5c: \"%s\" is not a string", name);
+	if (!X509_digest(leaf, md, d, &dlen))
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "x5c: %s", name);
+	if ((r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, d, dlen, &b64)) != 0)
+		return r;
+	r = strcmp(b64, json_string_value(v)) == 0 ? PKIT_OK :
+	    pkit_seterr(ctx, PKIT_ERR_VERIFY, "x5c: \"%s\" is not the "
+	    "thumbprint of the x5c certificate", name);
+	free(b64);
+	return r;
+}
+
+int
+pkit_jws_x5c_key(struct pkit_ctx *ctx, const json_t *header,
+    const char *roots, struct pkit_jwk_key **out)
+{
+	struct pkit_verify_opts vo;
+	struct pkit_verify_result res;
+	STACK_OF(X509) *chain = NULL;
+	struct pkit_jwk_key *key = NULL;
+	const char *alg = get_string(header, "alg");
+	const struct jws_alg *a;
+	json_t *jwk = NULL, *x5c = json_object_get(header, "x5c");
+	X509 *leaf;
+	int r = PKIT_ERR_INTERNAL;
+
+	memset(&res, 0, sizeof(res));
+	if (x5c == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_ARG,
+		    "JWS: the header has no \"x5c\" certificate chain");
+	if ((r = pkit_jws_x5c_parse(ctx, x5c, &chain)) != 0)
+		return r;
+	leaf = sk_X509_value(chain, 0);
+	if ((r = x5t_check(ctx, header, "x5t#S256", EVP_sha256(), leaf)) != 0 ||
+	    (r = x5t_check(ctx, header, "x5t", EVP_sha1(), leaf)) != 0)
+		goto out;
+	memset(&vo, 0, sizeof(vo));
+	vo.roots = roots;
+	vo.purpose = "any";
+	if ((r = pkit_x509_verify(ctx, chain, "x5c", &vo, &res)) != 0)
+		goto out;
+	if ((X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE)) {
+		r = pkit_seterr(ctx, PKIT_ERR_VERIFY, "x5c: the certificate's "
+		    "key usage does not allow digitalSignature");
+		goto out;
+	}
+	if ((r = pkit_jwk_from_key(ctx, X509_get0_pubkey(leaf), 0,
+	    &jwk)) != 0)
+		goto out;
+	if ((r = pkit_jwk_key_new(ctx, jwk, &key)) != 0)
+		goto out;
+	/* The certificate vouches for the key, not for one algorithm: take
+	 * the header's when it suits the key (never "none" or an HMAC). */
+	if ((a = find_alg(alg)) != NULL && a->fam != F_HMAC &&
+	    pkit_jws_alg_check(ctx, key, alg, 0, 0) == 0 &&
+	    json_object_set_new(key->jwk, "alg", json_string(alg)) != 0) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+		goto out;
+	}
+	*out = key;
+	key = NULL;
+	r = PKIT_OK;
+out:
+	pkit_verify_result_release(&res);
+	pkit_jwk_key_free(key);
+	json_decref(jwk);
+	sk_X509_pop_free(chain, X509_free);
 	return r;
 }

@@ -146,6 +146,22 @@ int pkit_jwt_new_jti(struct pkit_ctx *ctx, char **out);
 int pkit_jws_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
     const struct pkit_jwk_key *key, json_t **out);
 
+/* Largest number of certificates pkit reads from an "x5c" header. */
+#define PKIT_JWS_X5C_MAX 10
+
+/* The certificates of an "x5c" header value (standard base64 DER, leaf
+ * first). */
+int pkit_jws_x5c_parse(struct pkit_ctx *ctx, const json_t *x5c,
+    STACK_OF(X509) **out);
+
+/* The verification key a JWS header's "x5c" names: the chain must lead to
+ * a certificate of roots (a PEM file or directory) at pkit_now(), the
+ * leaf's key usage must allow digitalSignature, and "x5t#S256" and "x5t",
+ * when present, must be the leaf's.  The key's JWK gets the header's alg
+ * when it suits the key. */
+int pkit_jws_x5c_key(struct pkit_ctx *ctx, const json_t *header,
+    const char *roots, struct pkit_jwk_key **out);
+
 /* {"header": ..., "payload": ..., "signature": "..."} of a JWT. */
 int pkit_jwt_to_inspect(struct pkit_ctx *ctx, const char *token, size_t len,
     json_t **out);
