@@ -96,10 +96,22 @@ jwe_encrypt(struct cmd_run *run, int argc, char **argv)
 			    run->path);
 			goto fail;
 		}
-		for (nkeys = 0; nkeys < o.key.n; nkeys++)
+		for (nkeys = 0; nkeys < o.key.n; nkeys++) {
 			if ((r = cmd_jose_key(run, o.key.v[nkeys], NULL, NULL,
 			    o.password_file, 1, &keys[nkeys])) != 0)
 				goto fail;
+			jalg = json_string_value(json_object_get(
+			    keys[nkeys]->jwk, "alg"));
+			if (o.alg != NULL && jalg != NULL &&
+			    strcmp(o.alg, jalg) != 0 && !o.subtle) {
+				r = pkit_seterr(run->ctx, PKIT_ERR_USAGE,
+				    "%s: --alg %s differs from the \"alg\" %s "
+				    "of %s (use --subtle to allow it)",
+				    run->path, o.alg, jalg, o.key.v[nkeys]);
+				nkeys++;
+				goto fail;
+			}
+		}
 		if ((hdr = json_object()) == NULL) {
 			r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s",
 			    run->path);

@@ -1623,3 +1623,210 @@ out:
 	sk_X509_pop_free(chain, X509_free);
 	return r;
 }
+
+/* ---- serialization swap -------------------------------------------------- */
+
+/* part must be base64url (may be empty when empty_ok). */
+static int
+fmt_part(struct pkit_ctx *ctx, const char *p, size_t n, int empty_ok,
+    const char *what, const char *name)
+{
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
+
+	if (n == 0 && !empty_ok)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: the %s is empty",
+		    name, what);
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, p, n, &raw,
+	    &rawlen) != 0)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+		    "%s: the %s is not base64url", name, what);
+	free(raw);
+	return PKIT_OK;
+}
+
+static int
+fmt_from_compact(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	static const char *const jws_names[] = { "protected", "payload",
+	    "signature" };
+	static const char *const jwe_names[] = { "protected", "encrypted_key",
+	    "iv", "ciphertext", "tag" };
+	static const char *const what_jws[] = { "protected header", "payload",
+	    "signature" };
+	static const char *const what_jwe[] = { "protected header",
+	    "encrypted key", "IV", "ciphertext", "tag" };
+	const char *parts[5], *const *names, *const *what;
+	size_t lens[5], i, n = 0;
+	json_t *o = NULL, *hdr = NULL;
+	char *s;
+	int r;
+
+	parts[0] = in;
+	for (i = 0; i < len; i++) {
+		if (in[i] != '.')
+			continue;
+		if (n == 4)
+			return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "%s: not a JWS or JWE (more than five parts)",
+			    name);
+		lens[n] = (size_t)(in + i - parts[n]);
+		parts[++n] = in + i + 1;
+	}
+	lens[n] = (size_t)(in + len - parts[n]);
+	n++;
+	if (n != 3 && n != 5)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: not a JWS or JWE "
+		    "(%zu dot-separated parts: a JWS has 3, a JWE 5)", name, n);
+	names = n == 3 ? jws_names : jwe_names;
+	what = n == 3 ? what_jws : what_jwe;
+	for (i = 0; i < n; i++) {
+		/* Empty: a JWS payload (detached), a JWE key (dir, ECDH-ES). */
+		if ((r = fmt_part(ctx, parts[i], lens[i], i == 1, what[i],
+		    name)) != 0)
+			return r;
+	}
+	if ((r = pkit_jose_b64_json(ctx, parts[0], lens[0], name, &hdr)) != 0)
+		return r;
+	json_decref(hdr);
+	if ((o = json_object()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+	for (i = 0; i < n; i++) {
+		if (lens[i] == 0)
+			continue;
+		if (json_object_set_new(o, names[i], json_stringn(parts[i],
+		    lens[i])) != 0) {
+			json_decref(o);
+			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+		}
+	}
+	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (s == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+	*out = s;
+	return PKIT_OK;
+}
+
+/* The string member m of o ("" when absent and optional). */
+static int
+fmt_member(struct pkit_ctx *ctx, const json_t *o, const char *m, int required,
+    const char *name, const char **s, size_t *n)
+{
+	const json_t *v = json_object_get(o, m);
+
+	*s = "";
+	*n = 0;
+	if (v == NULL && !required)
+		return PKIT_OK;
+	if (!json_is_string(v))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: \"%s\" is %s",
+		    name, m, v == NULL ? "missing" : "not a string");
+	*s = json_string_value(v);
+	*n = json_string_length(v);
+	return PKIT_OK;
+}
+
+static int
+fmt_from_json(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	static const char *const jws_m[] = { "protected", "payload",
+	    "signature" };
+	static const char *const jwe_m[] = { "protected", "encrypted_key",
+	    "iv", "ciphertext", "tag" };
+	const char *const *mem, *parts[5];
+	const json_t *one, *list;
+	json_error_t e;
+	json_t *o;
+	size_t lens[5], i, n, total = 0;
+	char *s, *p;
+	int jwe, r = PKIT_ERR_INTERNAL;
+
+	if ((o = json_loadb(in, len, JSON_REJECT_DUPLICATES, &e)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: invalid JSON: %s",
+		    name, e.text);
+	if (!json_is_object(o)) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: not a JWS or JWE",
+		    name);
+		goto out;
+	}
+	jwe = json_object_get(o, "ciphertext") != NULL;
+	n = jwe ? 5 : 3;
+	mem = jwe ? jwe_m : jws_m;
+	list = json_object_get(o, jwe ? "recipients" : "signatures");
+	one = o;
+	if (list != NULL) {
+		if (!json_is_array(list) || json_array_size(list) != 1) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: the compact "
+			    "serialization has one %s, this %s has %zu", name,
+			    jwe ? "recipient" : "signature", jwe ? "JWE" :
+			    "JWS", json_array_size(list));
+			goto out;
+		}
+		one = json_array_get(list, 0);
+		if (!json_is_object(one)) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: a %s is not "
+			    "an object", name, jwe ? "recipient" : "signature");
+			goto out;
+		}
+	}
+	if (json_object_get(one, "header") != NULL ||
+	    json_object_get(o, "unprotected") != NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: an unprotected header "
+		    "cannot be put in the compact serialization", name);
+		goto out;
+	}
+	if (jwe && json_object_get(o, "aad") != NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: \"aad\" cannot be "
+		    "put in the compact serialization", name);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		/* A JWE's encrypted_key is the recipient's, the rest the
+		 * object's; a JWS's payload is the object's, the rest the
+		 * signature's (one is o when flattened). */
+		const json_t *from = jwe == (i == 1) ? one : o;
+
+		if ((r = fmt_member(ctx, from, mem[i], i != 1, name, &parts[i],
+		    &lens[i])) != 0 ||
+		    (r = fmt_part(ctx, parts[i], lens[i], i == 1,
+		    mem[i], name)) != 0)
+			goto out;
+		total += lens[i] + 1;
+	}
+	if ((s = malloc(total)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+		goto out;
+	}
+	for (i = 0, p = s; i < n; i++) {
+		memcpy(p, parts[i], lens[i]);
+		p += lens[i];
+		*p++ = i + 1 < n ? '.' : '\0';
+	}
+	*out = s;
+	r = PKIT_OK;
+out:
+	json_decref(o);
+	return r;
+}
+
+int
+pkit_jose_format(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	while (len > 0 && (*in == ' ' || *in == '\t' || *in == '\n' ||
+	    *in == '\r')) {
+		in++;
+		len--;
+	}
+	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t' ||
+	    in[len - 1] == '\n' || in[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: empty", name);
+	if (in[0] == '{')
+		return fmt_from_json(ctx, in, len, name, out);
+	return fmt_from_compact(ctx, in, len, name, out);
+}

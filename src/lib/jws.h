@@ -181,6 +181,14 @@ int pkit_jose_join_headers(struct pkit_ctx *ctx, const json_t *a,
 int pkit_jose_b64_json(struct pkit_ctx *ctx, const char *b64, size_t len,
     const char *what, json_t **out);
 
+/* Swap the serialization of a JWS or JWE (`step crypto jose format`):
+ * compact to flattened JSON (indented, sorted), or JSON (flattened, or
+ * general with one signature or recipient) to compact.  Syntax only:
+ * nothing is verified; what compact cannot carry (unprotected headers,
+ * "aad", several signatures) is an error.  name is used in messages. */
+int pkit_jose_format(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out);
+
 /* Compact JSON of o, base64url encoded. */
 int pkit_jose_json_b64(struct pkit_ctx *ctx, const json_t *o, size_t flags,
     char **out);

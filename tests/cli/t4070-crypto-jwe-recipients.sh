@@ -45,11 +45,14 @@ test_expect_success 'a key that is no recipient, a changed ciphertext, fail in o
 
 test_expect_success '--alg applies to every key; dir and ECDH-ES cannot be shared' '
 	jc --crv P-256 --kid e2 e2.pub e2.json &&
-	pkit crypto jwe encrypt --alg ECDH-ES+A128KW --enc A128CBC-HS256 --key ec.pub --key e2.pub msg >e.jwe &&
+	fails 2 pkit crypto jwe encrypt --alg ECDH-ES+A128KW --key ec.pub --key e2.pub msg &&
+	grep -q "differs from the \"alg\" ECDH-ES+A256KW of ec.pub" err &&
+	pkit crypto jwe encrypt --subtle --alg ECDH-ES+A128KW --enc A128CBC-HS256 --key ec.pub --key e2.pub msg >e.jwe &&
+	test "$(jq -r "[.recipients[].header.alg] | join(\",\")" e.jwe)" = "ECDH-ES+A128KW,ECDH-ES+A128KW" &&
 	pkit crypto jwe decrypt --key e2.json e.jwe >out && test_cmp msg out &&
-	fails 1 pkit crypto jwe encrypt --alg ECDH-ES --key ec.pub --key e2.pub msg &&
+	fails 1 pkit crypto jwe encrypt --subtle --alg ECDH-ES --key ec.pub --key e2.pub msg &&
 	grep -q "several recipients" err &&
-	fails 1 pkit crypto jwe encrypt --alg dir --key o32.json --key o32.json msg &&
+	fails 1 pkit crypto jwe encrypt --subtle --alg dir --key o32.json --key o32.json msg &&
 	fails 2 pkit crypto jwe encrypt --compact --key ec.pub --key e2.pub msg &&
 	fails 2 pkit crypto jwe encrypt --alg PBES2-HS256+A128KW --key ec.pub --key e2.pub msg
 '
