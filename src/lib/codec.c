@@ -118,6 +118,39 @@ pkit_b64_decode(struct pkit_ctx *ctx, enum pkit_b64 variant,
 }
 
 int
+pkit_b64_encode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const unsigned char *in, size_t len, char **out)
+{
+	int url = variant == PKIT_B64_URL || variant == PKIT_B64_URL_RAW;
+	int raw = variant == PKIT_B64_STD_RAW || variant == PKIT_B64_URL_RAW;
+	size_t n, i;
+	char *s;
+
+	*out = NULL;
+	if (len > (size_t)INT_MAX / 4 * 3 - 3)
+		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "base64");
+	n = (len + 2) / 3 * 4;
+	if ((s = malloc(n + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
+	if (EVP_EncodeBlock((unsigned char *)s, in, (int)len) != (int)n) {
+		free(s);
+		return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "base64");
+	}
+	if (raw)
+		while (n > 0 && s[n - 1] == '=')
+			n--;
+	s[n] = '\0';
+	for (i = 0; url && i < n; i++) {
+		if (s[i] == '+')
+			s[i] = '-';
+		else if (s[i] == '/')
+			s[i] = '_';
+	}
+	*out = s;
+	return PKIT_OK;
+}
+
+int
 pkit_b64_decode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
     const char *in, size_t len, unsigned char **out, size_t *outlen)
 {

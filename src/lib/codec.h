@@ -28,6 +28,11 @@ int pkit_b64_encode(struct pkit_ctx *ctx, enum pkit_b64 variant,
 int pkit_b64_decode(struct pkit_ctx *ctx, enum pkit_b64 variant,
     const char *in, size_t len, unsigned char **out, size_t *outlen);
 
+/* Encode data that is not secret (JOSE headers, payloads, signatures):
+ * the output of pkit_b64_encode(), faster, not constant-time. */
+int pkit_b64_encode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const unsigned char *in, size_t len, char **out);
+
 /* Decode base64 that is not secret (JOSE headers, payloads, signatures):
  * several times faster than pkit_b64_decode(), not constant-time.  The same
  * strictness: no whitespace, no bad characters, zero trailing bits. */

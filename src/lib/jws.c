@@ -407,7 +407,7 @@ pkit_jose_json_b64(struct pkit_ctx *ctx, const json_t *o, size_t flags,
 
 	if ((s = json_dumps(o, JSON_COMPACT | flags)) == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JOSE header");
-	r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, (unsigned char *)s,
+	r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, (unsigned char *)s,
 	    strlen(s), out);
 	free(s);
 	return r;
@@ -547,11 +547,13 @@ static int
 parse_compact(struct pkit_ctx *ctx, struct pkit_jws *jws, const char *in,
     size_t len, const char *name)
 {
-	const char *d1, *d2;
-	size_t i, dots = 0;
+	const char *d1, *d2, *p = in, *end = in + len;
+	size_t dots = 0;
 
-	for (i = 0; i < len; i++)
-		dots += in[i] == '.';
+	while (p < end && (p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+		dots++;
+		p++;
+	}
 	if (dots != 2)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: not a JWS (expected three dot-separated parts, got "
@@ -932,8 +934,8 @@ pkit_jws_sign(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
 		size_t rawlen = sizeof(raw), n;
 
 		if ((r = pkit_jose_json_b64(ctx, sorted, 0, &prot)) != 0 ||
-		    (r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, payload, len,
-		    &pay)) != 0)
+		    (r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, payload,
+		    len, &pay)) != 0)
 			goto out;
 		n = strlen(prot) + strlen(pay) + 2;
 		if ((tbs = malloc(n)) == NULL)
@@ -945,8 +947,8 @@ pkit_jws_sign(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
 		else
 			r = hmac_compute(ctx, key, a, tbs, n - 1, raw, &rawlen);
 		if (r != 0 ||
-		    (r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, raw, rawlen,
-		    &sig)) != 0)
+		    (r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, raw,
+		    rawlen, &sig)) != 0)
 			goto out;
 	} else {
 		const char *ser = NULL, *d1, *d2;
@@ -1156,11 +1158,15 @@ jwt_parse(struct pkit_ctx *ctx, const char *token, size_t len,
 	if (len > 0 && token[0] == '{')
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "JWT: a JWT uses the compact serialization, not JSON");
-	if (len > 0 && memchr(token, '.', len) != NULL) {
-		size_t i, dots = 0;
+	if (len > 0) {
+		const char *p = token, *end = token + len;
+		size_t dots = 0;
 
-		for (i = 0; i < len; i++)
-			dots += token[i] == '.';
+		while (p < end && (p = memchr(p, '.', (size_t)(end - p))) !=
+		    NULL) {
+			dots++;
+			p++;
+		}
 		if (dots == 4)
 			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
 			    "JWT: encrypted JWTs (JWE) are not supported here; "
