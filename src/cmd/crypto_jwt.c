@@ -23,7 +23,7 @@ struct sign_opts {
 	const char *alg, *iss, *sub, *exp, *nbf, *iat, *jti, *key, *jwks, *kid;
 	const char *password_file, *x5c_cert;
 	struct strvec aud, header;
-	int subtle, insecure, no_kid;
+	int subtle, insecure, no_kid, x5c_insecure;
 };
 
 static const struct cmd_opt sign_opts[] = {
@@ -61,6 +61,9 @@ static const struct cmd_opt sign_opts[] = {
 	{ "x5c-cert", 0, OPT_STRING, offsetof(struct sign_opts, x5c_cert),
 	  "file", "put this certificate chain (of the key) in an x5c header",
 	  NULL, OPT_F_FILE },
+	{ "x5c-insecure", 0, OPT_BOOL, offsetof(struct sign_opts,
+	  x5c_insecure), NULL, "name the --x5c-cert header x5cInsecure (a "
+	  "chain step-ca does not validate: renew tokens)" },
 	OPT_PASSWORD_FILE(struct sign_opts),
 	{ "subtle", 0, OPT_BOOL, offsetof(struct sign_opts, subtle), NULL,
 	  "allow a token without iss, aud, sub or exp, or already expired" },
@@ -262,12 +265,18 @@ jwt_sign(struct cmd_run *run, int argc, char **argv)
 		json_object_set_new(hdr, "kid", json_string(kid));
 	if ((r = add_headers(run, &o.header, hdr)) != 0)
 		goto fail;
+	if (o.x5c_insecure && o.x5c_cert == NULL) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_USAGE,
+		    "%s: --x5c-insecure goes with --x5c-cert", run->path);
+		goto fail;
+	}
 	if (o.x5c_cert != NULL) {
 		if ((r = pkit_x509_load_certs(run->ctx, o.x5c_cert,
 		    &chain)) != 0 ||
 		    (r = pkit_jws_x5c(run->ctx, chain, key, &x5c)) != 0)
 			goto fail;
-		json_object_set_new(hdr, "x5c", x5c);
+		json_object_set_new(hdr, o.x5c_insecure ? "x5cInsecure" :
+		    "x5c", x5c);
 	}
 	jalg = json_string_value(json_object_get(key->jwk, "alg"));
 	if (o.alg != NULL && jalg != NULL && strcmp(o.alg, jalg) != 0 &&
@@ -320,7 +329,8 @@ static const struct cmd cmd_jwt_sign = {
 	"the key's\n\"alg\", else its type's (ES256/384/512, EdDSA, RS256, "
 	"HS256).  \"none\" is\nnever made; an HMAC key shorter than its hash "
 	"and RSA below 2048 bits\nneed --insecure.  --x5c-cert adds the "
-	"certificate chain of the key.",
+	"certificate chain of the key\n(--x5c-key is another name for --key), "
+	"in an x5cInsecure header with\n--x5c-insecure.",
 	"Mint a five-minute token with an EC key:\n"
 	"  $ pkit crypto jwt sign --key priv.json --password-file pw.txt "
 	"--iss me --aud https://api.example.com --sub alice --exp 5m\n"

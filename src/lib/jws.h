@@ -2,7 +2,10 @@
  *
  * Compact and JSON (flattened and general) serializations, detached
  * payloads.  Algorithms: HS256/384/512, RS256/384/512, PS256/384/512,
- * ES256/384/512 (through cjose) and EdDSA with Ed25519 (OpenSSL).
+ * ES256/384/512 and EdDSA with Ed25519.  cjose signs with RS*, PS* and
+ * ES*; OpenSSL does the rest and every verification, with what a key needs
+ * for an algorithm set up once and kept in the key object (thread-safe).
+ * PS* signatures must use a salt as long as the hash (RFC 7518 §3.5).
  *
  * Verification is strict: "alg": "none" is always refused, the algorithm
  * must suit the key (no HMAC keyed with a public key), "crit" names no

@@ -107,6 +107,15 @@ test_expect_success 'no x5c with --roots; --roots with --key is a usage error' '
 	fails 1 pkit crypto jwt verify --roots nosuch.crt --subtle t.tok
 '
 
+test_expect_success 'jwt sign --x5c-insecure names the header x5cInsecure; --roots ignores it' '
+	pkit crypto jwt sign --key leaf.key --x5c-cert chain.crt --x5c-insecure --subtle </dev/null >i.tok &&
+	pkit crypto jwt inspect --insecure i.tok >insp2 &&
+	test "$(jq -r ".header.x5cInsecure | length" insp2)" = 2 &&
+	test "$(jq -r ".header.x5c" insp2)" = null &&
+	fails 1 pkit crypto jwt verify --roots root.crt --subtle i.tok &&
+	fails 2 pkit crypto jwt sign --key leaf.key --x5c-insecure --subtle </dev/null
+'
+
 test_expect_success 'jws: sign with --x5c-cert, verify with --roots (compact and JSON)' '
 	printf "payload" >p &&
 	pkit crypto jws sign --x5c-key leaf.key --x5c-cert chain.crt p >p.jws &&
