@@ -170,7 +170,8 @@ pkit_b64_decode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
 	if ((rem = len % 4) == 1 || len > SIZE_MAX / 2)
 		goto bad;
 	n = len + (rem ? 4 - rem : 0);
-	if ((t = malloc(n + 1)) == NULL || (b = malloc(n / 4 * 3 + 1)) == NULL) {
+	if ((t = malloc(n + 1)) == NULL ||
+	    (b = malloc(n / 4 * 3 + 1)) == NULL) {
 		free(t);
 		free(b);
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");

@@ -1780,8 +1780,8 @@ fmt_from_json(struct pkit_ctx *ctx, const char *in, size_t len,
 	}
 	if (json_object_get(one, "header") != NULL ||
 	    json_object_get(o, "unprotected") != NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: an unprotected header "
-		    "cannot be put in the compact serialization", name);
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: an unprotected "
+		    "header cannot be put in the compact serialization", name);
 		goto out;
 	}
 	if (jwe && json_object_get(o, "aad") != NULL) {
