@@ -46,7 +46,13 @@ test_expect_success 'jwt: RSA leaf; the header'"'"'s RS256 or PS256 is taken, HS
 	pkit crypto jwt sign --key rsa.key --x5c-cert rsachain.crt --alg PS256 --subtle </dev/null >r.tok &&
 	pkit crypto jwt verify --roots root.crt --subtle r.tok >/dev/null &&
 	pkit crypto jwt verify --roots root.crt --subtle --alg RS256 r.tok 2>err;
-	test $? = 1 && grep -q "not the expected" err
+	test $? = 1 && grep -q "not the expected" err &&
+	pkit crypto jwt inspect --insecure r.tok >rinsp &&
+	pkit crypto jwk create --kty oct --no-password --insecure hs.pub hs.json &&
+	pkit crypto jwt sign --key hs.json --subtle \
+		--header "x5c=$(jq -c .header.x5c rinsp)" </dev/null >hs.tok &&
+	fails 1 pkit crypto jwt verify --roots root.crt --subtle hs.tok &&
+	grep -q "HS256\" does not suit" err
 '
 
 test_expect_success 'jwt: an untrusted root, an expired leaf, a wrong key are refused' '
@@ -126,5 +132,42 @@ test_expect_success 'jws: sign with --x5c-cert, verify with --roots (compact and
 	test "$(cat out)" = payload &&
 	fails 1 pkit crypto jws verify --roots other.crt p.jws
 '
+
+PEERS="$PKIT_SRC_DIR/tests/interop"
+if test_have node && test -f "$PEERS/node_modules/jose/package.json"; then
+	test_expect_success 'node jose: verifies pkit'"'"'s x5c token with the leaf; pkit verifies node'"'"'s against the root' '
+		cat >peer.mjs <<-\EOT &&
+		import { readFileSync } from "node:fs";
+		import { pathToFileURL } from "node:url";
+		const jose = await import(pathToFileURL(process.env.PEERS +
+		    "/node_modules/jose/dist/node/esm/index.js").href);
+		const [op, file, ...rest] = process.argv.slice(2);
+		const pem = (b64) => "-----BEGIN CERTIFICATE-----\n" +
+		    b64.match(/.{1,64}/g).join("\n") + "\n-----END CERTIFICATE-----\n";
+		if (op === "verify") {
+		  const tok = readFileSync(file, "utf8").trim();
+		  const h = jose.decodeProtectedHeader(tok);
+		  const key = await jose.importX509(pem(h.x5c[0]), h.alg);
+		  const { payload } = await jose.jwtVerify(tok, key, { issuer: "me", audience: "api" });
+		  console.log(payload.sub);
+		} else {
+		  const key = await jose.importPKCS8(readFileSync(rest[0], "utf8"), "ES256");
+		  const x5c = readFileSync(file, "utf8").match(/-----BEGIN CERTIFICATE-----[^-]+/g)
+		    .map((b) => b.replace(/-----BEGIN CERTIFICATE-----|\s/g, ""));
+		  console.log(await new jose.SignJWT({ sub: "node" })
+		    .setProtectedHeader({ alg: "ES256", x5c })
+		    .setIssuer("me").setAudience("api").setExpirationTime("5m")
+		    .sign(key));
+		}
+		EOT
+		test "$(PEERS="$PEERS" node peer.mjs verify t.tok)" = s &&
+		PEERS="$PEERS" node peer.mjs sign chain.crt leaf.key >node.tok &&
+		pkit crypto jwt verify --roots root.crt --iss me --aud api node.tok >out &&
+		test "$(jq -r .payload.sub out)" = node &&
+		fails 1 pkit crypto jwt verify --roots other.crt --iss me --aud api node.tok
+	'
+else
+	test_skip 'node jose x5c interop' 'node or tests/interop/node_modules/jose missing'
+fi
 
 test_done
