@@ -8,6 +8,9 @@
 #            and verify through pkit's library next to EVP_DigestSign/
 #            Verify on the same key and signing input; then the median
 #            of the runs;
+#   kept     bench/jose_bench -k RUNS times: pkit's verification next to
+#            the signature alone with its OpenSSL contexts set up once
+#            per key (what pkit's per-key cache does: the floor); medians;
 #   speed    `openssl speed -seconds 3 ecdsap256 rsa2048 ed25519`;
 #   process  whole-process `pkit crypto jwt verify` of an ES256 token next
 #            to `pkit path` and `pkit version` start-up: hyperfine RUNS
@@ -18,7 +21,7 @@ set -eu
 
 BUILD=${1:-.}
 test $# -gt 0 && shift
-STEPS=${*:-inproc speed process}
+STEPS=${*:-inproc kept speed process}
 RUNS=${RUNS:-5}
 make -C "$BUILD" -s pkit bench/jose_bench ||
 	{ test -x "$BUILD/bench/jose_bench" && echo "# (using the last build)"; }
@@ -70,6 +73,44 @@ inproc() {
 			printf "| %s | %.0f | %.0f | %+.0f%% | %.0f | %.0f " \
 			    "| %+.0f%% |\n", a, s1, s2, (s1 / s2 - 1) * 100,
 			    v1, v2, (v1 / v2 - 1) * 100
+		}
+	}'
+}
+
+kept() {
+	load
+	i=1
+	while test "$i" -le "$RUNS"; do
+		echo "## jose_bench -k run $i of $RUNS"
+		# shellcheck disable=SC2086
+		"$BENCH" -k ${BENCH_ARGS:-} | tee -a "$TMP/kept"
+		i=$((i + 1))
+	done
+	load
+	echo "## median of $RUNS runs"
+	grep '^| [A-Z]' "$TMP/kept" | grep -v '^| alg' | awk -F'|' '
+	function med(s,    a, n, t, i, j) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++)	# insertion sort
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{
+		alg = $2; gsub(/ /, "", alg)
+		if (!(alg in seen)) { seen[alg] = 1; order[++nalg] = alg }
+		rk[alg] = rk[alg] " " $3; pv[alg] = pv[alg] " " $4
+	}
+	END {
+		print "| alg | raw verify, contexts kept/s | pkit verify/s " \
+		    "| overhead |"
+		print "|---|---:|---:|---:|"
+		for (k = 1; k <= nalg; k++) {
+			a = order[k]
+			v1 = med(rk[a]); v2 = med(pv[a])
+			printf "| %s | %.0f | %.0f | %+.0f%% |\n", a, v1, v2,
+			    (v1 / v2 - 1) * 100
 		}
 	}'
 }
@@ -137,8 +178,8 @@ process() {
 
 for s in $STEPS; do
 	case $s in
-	inproc | speed | process) $s ;;
-	*) echo "usage: bench/jose.sh [BUILD_DIR [inproc|speed|process ...]]" >&2
+	inproc | kept | speed | process) $s ;;
+	*) echo "usage: bench/jose.sh [BUILD_DIR [inproc|kept|speed|process ...]]" >&2
 	   exit 2 ;;
 	esac
 done

@@ -21,7 +21,15 @@
  * in turn for -t seconds (default 0.4); the median round is printed.
  * Overhead is how much longer one pkit operation takes than the raw one.
  *
- * -p runs one operation (raw-sign, sign, raw-verify, verify) COUNT times
+ * -k prints another table: verification against "raw verify, contexts
+ * kept", the signature alone with what OpenSSL can set up once per key set
+ * up once (an EVP_PKEY_CTX after EVP_PKEY_verify_init() and the fetched
+ * digest, or a keyed EVP_MAC_CTX; EdDSA has no such form: as raw), which is
+ * what pkit's own per-key cache does.  It is the floor under any JOSE
+ * verification.
+ *
+ * -p runs one operation (raw-sign, sign, raw-verify, verify,
+ * raw-verify-kept) COUNT times
  * (default 1000) and prints nothing, for profilers:
  *   valgrind --tool=callgrind --toggle-collect=op_jose_verify \
  *       bench/jose_bench -p verify RS256
@@ -35,6 +43,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -77,6 +86,9 @@ struct bench {
 	unsigned char rawsig[1024];
 	size_t rawsig_len;
 	struct pkit_jwt_verify_opts vo;
+	EVP_MD *kept_md;		/* -k: set up once */
+	EVP_PKEY_CTX *kept_pctx;
+	EVP_MAC_CTX *kept_mac;
 };
 
 static void
@@ -162,6 +174,60 @@ op_raw_verify(struct bench *b)
 	}
 	EVP_MD_CTX_free(m);
 	return ok;
+}
+
+static int
+op_raw_verify_kept(struct bench *b)
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
+	size_t n = sizeof(h);
+
+	if (b->kept_mac != NULL)
+		return EVP_MAC_init(b->kept_mac, NULL, 0, NULL) == 1 &&
+		    EVP_MAC_update(b->kept_mac,
+		    (const unsigned char *)b->token, b->tbs_len) == 1 &&
+		    EVP_MAC_final(b->kept_mac, h, &n, sizeof(h)) == 1 &&
+		    n == b->rawsig_len && CRYPTO_memcmp(h, b->rawsig, n) == 0;
+	if (b->kept_pctx == NULL)
+		return op_raw_verify(b);
+	return EVP_Digest(b->token, b->tbs_len, h, &hlen, b->kept_md,
+	    NULL) == 1 && EVP_PKEY_verify(b->kept_pctx, b->rawsig,
+	    b->rawsig_len, h, hlen) == 1;
+}
+
+static void
+kept_setup(struct bench *b)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+
+	if (b->a->md == NULL)
+		return;		/* EdDSA */
+	if (b->raw_pub == b->raw_priv) {
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, (char *)b->a->md, 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if ((mac = EVP_MAC_fetch(b->ctx.libctx, "HMAC",
+		    b->ctx.propq)) == NULL ||
+		    (b->kept_mac = EVP_MAC_CTX_new(mac)) == NULL ||
+		    EVP_MAC_init(b->kept_mac, b->priv->secret,
+		    b->priv->secret_len, params) != 1)
+			die("HMAC context", NULL);
+		EVP_MAC_free(mac);
+		return;
+	}
+	if ((b->kept_md = EVP_MD_fetch(b->ctx.libctx, b->a->md,
+	    b->ctx.propq)) == NULL ||
+	    (b->kept_pctx = EVP_PKEY_CTX_new_from_pkey(b->ctx.libctx,
+	    b->raw_pub, b->ctx.propq)) == NULL ||
+	    EVP_PKEY_verify_init(b->kept_pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(b->kept_pctx, b->kept_md) != 1 ||
+	    (b->a->pss && (EVP_PKEY_CTX_set_rsa_padding(b->kept_pctx,
+	    RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(b->kept_pctx,
+	    RSA_PSS_SALTLEN_DIGEST) != 1)))
+		die("verify context", NULL);
 }
 
 static int
@@ -317,7 +383,9 @@ bench_setup(struct bench *b, const struct bench_alg *a)
 			die("raw signature", NULL);
 		EVP_MD_CTX_free(m);
 	}
-	if (!op_raw_sign(b) || !op_raw_verify(b) || !op_jose_sign(b))
+	kept_setup(b);
+	if (!op_raw_sign(b) || !op_raw_verify(b) || !op_jose_sign(b) ||
+	    !op_raw_verify_kept(b))
 		die(a->alg, &b->ctx);
 }
 
@@ -326,6 +394,9 @@ bench_free(struct bench *b)
 {
 	if (b->raw_priv != NULL && b->priv->pkey == NULL)
 		EVP_PKEY_free(b->raw_priv);
+	EVP_MD_free(b->kept_md);
+	EVP_PKEY_CTX_free(b->kept_pctx);
+	EVP_MAC_CTX_free(b->kept_mac);
 	pkit_jwk_key_free(b->priv);
 	pkit_jwk_key_free(b->pub);
 	json_decref(b->header);
@@ -410,6 +481,38 @@ run(const struct bench_alg *a, double secs, int rounds, int first)
 	bench_free(&b);
 }
 
+/* -k: verification next to the signature with its contexts kept. */
+static void
+run_kept(const struct bench_alg *a, double secs, int rounds, int first)
+{
+	double *v[2], m[2];
+	struct bench b;
+	int i, k;
+
+	bench_setup(&b, a);
+	if (first) {
+		printf("| alg | raw verify, contexts kept/s | pkit verify/s "
+		    "| overhead |\n");
+		printf("|---|---:|---:|---:|\n");
+	}
+	for (k = 0; k < 2; k++)
+		if ((v[k] = calloc((size_t)rounds, sizeof(double))) == NULL)
+			die("out of memory", NULL);
+	measure(&b, op_jose_verify, secs / 4);	/* warm up */
+	for (i = 0; i < rounds; i++) {
+		v[0][i] = measure(&b, op_raw_verify_kept, secs);
+		v[1][i] = measure(&b, op_jose_verify, secs);
+	}
+	for (k = 0; k < 2; k++) {
+		m[k] = median(v[k], rounds);
+		free(v[k]);
+	}
+	printf("| %s | %.0f | %.0f | %+.1f%% |\n", a->alg, m[0], m[1],
+	    (m[0] / m[1] - 1) * 100);
+	fflush(stdout);
+	bench_free(&b);
+}
+
 static const struct bench_op {
 	const char *name;
 	int (*fn)(struct bench *);
@@ -418,6 +521,7 @@ static const struct bench_op {
 	{ "sign", op_jose_sign },
 	{ "raw-verify", op_raw_verify },
 	{ "verify", op_jose_verify },
+	{ "raw-verify-kept", op_raw_verify_kept },
 };
 
 #define NALGS	(sizeof(bench_algs) / sizeof(bench_algs[0]))
@@ -440,10 +544,10 @@ run_one(const struct bench_alg *a, int (*fn)(struct bench *), long count)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: jose_bench [-t seconds] [-r rounds] "
+	fprintf(stderr, "usage: jose_bench [-k] [-t seconds] [-r rounds] "
 	    "[alg ...]\n"
-	    "       jose_bench -p raw-sign|sign|raw-verify|verify "
-	    "[-n count] [alg ...]\n");
+	    "       jose_bench -p raw-sign|sign|raw-verify|verify|"
+	    "raw-verify-kept [-n count] [alg ...]\n");
 	exit(2);
 }
 
@@ -455,10 +559,13 @@ main(int argc, char **argv)
 	int want[NALGS];
 	long count = 1000;
 	size_t i;
-	int c, j, rounds = 5;
+	int c, j, rounds = 5, kept = 0;
 
-	while ((c = getopt(argc, argv, "n:p:r:t:")) != -1) {
+	while ((c = getopt(argc, argv, "kn:p:r:t:")) != -1) {
 		switch (c) {
+		case 'k':
+			kept = 1;
+			break;
 		case 'n':
 			count = strtol(optarg, NULL, 10);
 			break;
@@ -508,7 +615,10 @@ main(int argc, char **argv)
 	    rounds, secs);
 	for (i = 0, j = 1; i < NALGS; i++) {
 		if (want[i]) {
-			run(&bench_algs[i], secs, rounds, j);
+			if (kept)
+				run_kept(&bench_algs[i], secs, rounds, j);
+			else
+				run(&bench_algs[i], secs, rounds, j);
 			j = 0;
 		}
 	}

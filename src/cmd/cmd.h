@@ -163,6 +163,7 @@ extern const struct cmd cmd_crypto_jwk;
 extern const struct cmd cmd_crypto_jwt;
 extern const struct cmd cmd_crypto_jws;
 extern const struct cmd cmd_crypto_jwe;
+extern const struct cmd cmd_crypto_jose;
 extern const struct cmd cmd_ca;
 extern const struct cmd cmd_certificate;
 extern const struct cmd cmd_ca_init;

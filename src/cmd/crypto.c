@@ -6,6 +6,7 @@
 static const struct cmd *const crypto_sub[] = {
 	&cmd_crypto_change_pass,
 	&cmd_crypto_hash,
+	&cmd_crypto_jose,
 	&cmd_crypto_jwe,
 	&cmd_crypto_jwk,
 	&cmd_crypto_jws,

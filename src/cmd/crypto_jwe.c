@@ -21,7 +21,8 @@ display(const char *path)
 /* ---- jwe encrypt --------------------------------------------------------- */
 
 struct encrypt_opts {
-	const char *alg, *enc, *key, *jwks, *kid, *typ, *cty, *password_file;
+	const char *alg, *enc, *jwks, *kid, *typ, *cty, *password_file;
+	struct strvec key;
 	long p2c;
 	int compact, subtle;
 };
@@ -34,9 +35,9 @@ static const struct cmd_opt encrypt_opts[] = {
 	  "content encryption (default A256GCM)",
 	  "A128GCM A192GCM A256GCM A128CBC-HS256 A192CBC-HS384 A256CBC-HS512",
 	  OPT_F_CHOICE },
-	{ "key", 0, OPT_STRING, offsetof(struct encrypt_opts, key), "file",
-	  "the recipient's key: a JWK or a PEM key or certificate", NULL,
-	  OPT_F_FILE },
+	{ "key", 0, OPT_LIST, offsetof(struct encrypt_opts, key), "file",
+	  "a recipient's key: a JWK or a PEM key or certificate; repeat for "
+	  "several recipients", NULL, OPT_F_FILE },
 	{ "jwks", 0, OPT_STRING, offsetof(struct encrypt_opts, jwks), "file",
 	  "a JWK Set holding the recipient's key (with --kid)", NULL,
 	  OPT_F_FILE },
@@ -59,24 +60,80 @@ static const struct cmd_opt encrypt_opts[] = {
 static int
 jwe_encrypt(struct cmd_run *run, int argc, char **argv)
 {
-	struct encrypt_opts o = { 0 };
+	struct encrypt_opts o;
 	struct pkit_jwe_opts eo;
-	struct pkit_jwk_key *key = NULL;
+	struct pkit_jwk_key *key = NULL, **keys = NULL;
 	json_t *hdr = NULL;
 	unsigned char *pt = NULL;
 	const char *kid, *jalg;
 	char **args, *pw = NULL, *out = NULL;
-	size_t len = 0;
+	size_t len = 0, i, nkeys = 0;
 	int nargs, r, pbes2;
 
+	memset(&o, 0, sizeof(o));
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
-		return r;
+		goto done;
 	pbes2 = o.alg != NULL && strncmp(o.alg, "PBES2-", 6) == 0;
+	r = 0;
 	if (o.p2c != 0 && !pbes2)
-		return cmd_usage_error(run, "--p2c goes with --alg PBES2-*");
-	if (pbes2 && (o.key != NULL || o.jwks != NULL))
-		return cmd_usage_error(run, "--alg %s takes a password, not "
+		r = cmd_usage_error(run, "--p2c goes with --alg PBES2-*");
+	else if (pbes2 && (o.key.n > 0 || o.jwks != NULL))
+		r = cmd_usage_error(run, "--alg %s takes a password, not "
 		    "--key or --jwks", o.alg);
+	else if (o.key.n > 1 && (o.jwks != NULL || o.kid != NULL ||
+	    o.compact))
+		r = cmd_usage_error(run, "several --key make a general JSON "
+		    "JWE: not with --%s", o.compact ? "compact" : o.jwks ?
+		    "jwks" : "kid");
+	if (r != 0)
+		goto done;
+	if (o.key.n > 1) {
+		if ((r = cmd_jose_read(run, nargs ? args[0] : NULL,
+		    PKIT_JWE_MAX / 2, &pt, &len)) != 0)
+			goto fail;
+		if ((keys = calloc(o.key.n, sizeof(*keys))) == NULL) {
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s",
+			    run->path);
+			goto fail;
+		}
+		for (nkeys = 0; nkeys < o.key.n; nkeys++) {
+			if ((r = cmd_jose_key(run, o.key.v[nkeys], NULL, NULL,
+			    o.password_file, 1, &keys[nkeys])) != 0)
+				goto fail;
+			jalg = json_string_value(json_object_get(
+			    keys[nkeys]->jwk, "alg"));
+			if (o.alg != NULL && jalg != NULL &&
+			    strcmp(o.alg, jalg) != 0 && !o.subtle) {
+				r = pkit_seterr(run->ctx, PKIT_ERR_USAGE,
+				    "%s: --alg %s differs from the \"alg\" %s "
+				    "of %s (use --subtle to allow it)",
+				    run->path, o.alg, jalg, o.key.v[nkeys]);
+				nkeys++;
+				goto fail;
+			}
+		}
+		if ((hdr = json_object()) == NULL) {
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s",
+			    run->path);
+			goto fail;
+		}
+		if (o.typ != NULL)
+			json_object_set_new(hdr, "typ", json_string(o.typ));
+		if (o.cty != NULL)
+			json_object_set_new(hdr, "cty", json_string(o.cty));
+		memset(&eo, 0, sizeof(eo));
+		eo.alg = o.alg;
+		eo.enc = o.enc;
+		eo.header = hdr;
+		eo.indent = 0;
+		if ((r = pkit_jwe_encrypt_multi(run->ctx,
+		    (const struct pkit_jwk_key *const *)keys, nkeys, &eo, pt,
+		    len, &out)) != 0)
+			goto fail;
+		puts(out);
+		r = EXIT_OK;
+		goto out;
+	}
 	if ((hdr = json_object()) == NULL) {
 		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
 		goto fail;
@@ -88,8 +145,8 @@ jwe_encrypt(struct cmd_run *run, int argc, char **argv)
 		if (o.kid != NULL)
 			json_object_set_new(hdr, "kid", json_string(o.kid));
 	} else {
-		if ((r = cmd_jose_key(run, o.key, o.jwks, o.kid,
-		    o.password_file, 1, &key)) != 0)
+		if ((r = cmd_jose_key(run, o.key.n ? o.key.v[0] : NULL,
+		    o.jwks, o.kid, o.password_file, 1, &key)) != 0)
 			goto fail;
 		if ((kid = json_string_value(json_object_get(key->jwk,
 		    "kid"))) != NULL)
@@ -131,6 +188,11 @@ out:
 	pkit_secret_strfree(pw);
 	json_decref(hdr);
 	pkit_jwk_key_free(key);
+	for (i = 0; i < nkeys; i++)
+		pkit_jwk_key_free(keys[i]);
+	free(keys);
+done:
+	strvec_clear(&o.key);
 	return r;
 }
 
@@ -141,6 +203,11 @@ static const struct cmd cmd_jwe_encrypt = {
 	"--jwks and\n--kid), or with a password for the PBES2 algorithms, and "
 	"prints the JWE in\nthe flattened JSON serialization, as step does, or "
 	"with --compact in the\ncompact one.\n"
+	"\n"
+	"With several --key the JWE is in the general JSON serialization: "
+	"one\ncontent key wrapped for each recipient (--alg, else each key's "
+	"own\nalgorithm; not dir or ECDH-ES), each recipient's header with its "
+	"alg and\nkid.  jwe decrypt opens it with any one of the keys.\n"
 	"\n"
 	"Key management (--alg): RSA-OAEP and RSA-OAEP-256 for RSA keys; "
 	"ECDH-ES and\nECDH-ES+A128KW/A192KW/A256KW for EC (P-256, P-384, "
@@ -154,6 +221,9 @@ static const struct cmd cmd_jwe_encrypt = {
 	"A128CBC-HS256, A192CBC-HS384, A256CBC-HS512.",
 	"Encrypt a file for an EC public key:\n"
 	"  $ pkit crypto jwe encrypt --key pub.json secret.txt > secret.jwe\n"
+	"Encrypt for two recipients:\n"
+	"  $ pkit crypto jwe encrypt --key alice.pub.json --key bob.pem "
+	"secret.txt\n"
 	"Encrypt with a password, in the compact form:\n"
 	"  $ pkit crypto jwe encrypt --alg PBES2-HS256+A128KW --password-file "
 	"pw.txt --compact secret.txt\n",

@@ -35,7 +35,7 @@ static const struct cmd_opt sign_opts[] = {
 	  NULL, 0, "algorithm" },
 	{ "key", 0, OPT_STRING, offsetof(struct sign_opts, key), "file",
 	  "the signing key: a JWK (maybe encrypted) or a PEM private key",
-	  NULL, OPT_F_FILE },
+	  NULL, OPT_F_FILE, "x5c-key" },
 	{ "jwks", 0, OPT_STRING, offsetof(struct sign_opts, jwks), "file",
 	  "a JWK Set holding the signing key (with --kid)", NULL, OPT_F_FILE },
 	{ "kid", 0, OPT_STRING, offsetof(struct sign_opts, kid), "kid",
@@ -168,7 +168,7 @@ static const struct cmd cmd_jws_sign = {
 /* ---- jws verify ---------------------------------------------------------- */
 
 struct verify_opts {
-	const char *alg, *key, *jwks, *kid, *password_file, *payload;
+	const char *alg, *key, *jwks, *kid, *password_file, *payload, *roots;
 	int json, subtle, insecure;
 };
 
@@ -184,6 +184,9 @@ static const struct cmd_opt verify_opts[] = {
 	  OPT_F_FILE },
 	{ "kid", 0, OPT_STRING, offsetof(struct verify_opts, kid), "kid",
 	  "the key ID; a kid in the JWS must match it" },
+	{ "roots", 0, OPT_STRING, offsetof(struct verify_opts, roots), "file",
+	  "trusted roots (PEM file or directory): the key is the leaf of the "
+	  "JWS's x5c chain", NULL, OPT_F_FILE, "root" },
 	{ "payload", 0, OPT_STRING, offsetof(struct verify_opts, payload),
 	  "file", "the payload of a detached JWS", NULL, OPT_F_FILE },
 	{ "json", 0, OPT_BOOL, offsetof(struct verify_opts, json), NULL,
@@ -212,6 +215,10 @@ jws_verify(struct cmd_run *run, int argc, char **argv)
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
+	if (o.roots != NULL && (o.key != NULL || o.jwks != NULL))
+		return cmd_usage_error(run, "'--roots' takes the key from the "
+		    "JWS's x5c header: not with '--%s'", o.key != NULL ?
+		    "key" : "jwks");
 	if ((r = cmd_jose_read(run, nargs ? args[0] : NULL, PKIT_JWS_MAX, &in,
 	    &inlen)) != 0 ||
 	    (r = pkit_jws_parse(run->ctx, (char *)in, inlen,
@@ -243,8 +250,18 @@ jws_verify(struct cmd_run *run, int argc, char **argv)
 		    "%s: the JWS has no kid: --jwks needs --kid", run->path);
 		goto fail;
 	}
-	if ((r = cmd_jose_key(run, o.key, o.jwks, kid, o.password_file,
-	    o.insecure, &key)) != 0)
+	if (o.roots != NULL) {
+		size_t i;
+
+		/* The first signature that carries a chain. */
+		for (i = 0; i + 1 < jws->nsig && json_object_get(
+		    jws->sigs[i].joined, "x5c") == NULL; i++)
+			;
+		if ((r = pkit_jws_x5c_key(run->ctx, jws->sigs[i].joined,
+		    o.roots, &key)) != 0)
+			goto fail;
+	} else if ((r = cmd_jose_key(run, o.key, o.jwks, kid,
+	    o.password_file, o.insecure, &key)) != 0)
 		goto fail;
 	memset(&vo, 0, sizeof(vo));
 	vo.alg = o.alg;
@@ -286,7 +303,12 @@ static const struct cmd cmd_jws_verify = {
 	"keyed with\na public key, any \"crit\" and signatures of the wrong "
 	"length are refused.\n--insecure accepts an algorithm the key does not "
 	"pin (an RSA or oct key\nwithout \"alg\") and short HMAC keys.  The "
-	"exit status is 1 when the JWS\ndoes not verify.",
+	"exit status is 1 when the JWS\ndoes not verify.\n"
+	"\n"
+	"With --roots the key is the leaf certificate's of the x5c header: "
+	"the\nchain must lead to one of the roots now, the leaf's key usage "
+	"must allow\ndigitalSignature, and an x5t#S256 (or x5t) header must be "
+	"the leaf's\nthumbprint.",
 	"Verify a JWS and print its payload:\n"
 	"  $ pkit crypto jws verify --key ed.pub.json < doc.jws\n"
 	"Verify a detached signature:\n"

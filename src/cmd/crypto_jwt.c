@@ -23,7 +23,7 @@ struct sign_opts {
 	const char *alg, *iss, *sub, *exp, *nbf, *iat, *jti, *key, *jwks, *kid;
 	const char *password_file, *x5c_cert;
 	struct strvec aud, header;
-	int subtle, insecure, no_kid;
+	int subtle, insecure, no_kid, x5c_insecure;
 };
 
 static const struct cmd_opt sign_opts[] = {
@@ -53,7 +53,7 @@ static const struct cmd_opt sign_opts[] = {
 	  "string)" },
 	{ "key", 0, OPT_STRING, offsetof(struct sign_opts, key), "file",
 	  "the signing key: a JWK (maybe encrypted) or a PEM private key",
-	  NULL, OPT_F_FILE },
+	  NULL, OPT_F_FILE, "x5c-key" },
 	{ "jwks", 0, OPT_STRING, offsetof(struct sign_opts, jwks), "file",
 	  "a JWK Set holding the signing key (with --kid)", NULL, OPT_F_FILE },
 	{ "kid", 0, OPT_STRING, offsetof(struct sign_opts, kid), "kid",
@@ -61,6 +61,9 @@ static const struct cmd_opt sign_opts[] = {
 	{ "x5c-cert", 0, OPT_STRING, offsetof(struct sign_opts, x5c_cert),
 	  "file", "put this certificate chain (of the key) in an x5c header",
 	  NULL, OPT_F_FILE },
+	{ "x5c-insecure", 0, OPT_BOOL, offsetof(struct sign_opts,
+	  x5c_insecure), NULL, "name the --x5c-cert header x5cInsecure (a "
+	  "chain step-ca does not validate: renew tokens)" },
 	OPT_PASSWORD_FILE(struct sign_opts),
 	{ "subtle", 0, OPT_BOOL, offsetof(struct sign_opts, subtle), NULL,
 	  "allow a token without iss, aud, sub or exp, or already expired" },
@@ -262,12 +265,18 @@ jwt_sign(struct cmd_run *run, int argc, char **argv)
 		json_object_set_new(hdr, "kid", json_string(kid));
 	if ((r = add_headers(run, &o.header, hdr)) != 0)
 		goto fail;
+	if (o.x5c_insecure && o.x5c_cert == NULL) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_USAGE,
+		    "%s: --x5c-insecure goes with --x5c-cert", run->path);
+		goto fail;
+	}
 	if (o.x5c_cert != NULL) {
 		if ((r = pkit_x509_load_certs(run->ctx, o.x5c_cert,
 		    &chain)) != 0 ||
 		    (r = pkit_jws_x5c(run->ctx, chain, key, &x5c)) != 0)
 			goto fail;
-		json_object_set_new(hdr, "x5c", x5c);
+		json_object_set_new(hdr, o.x5c_insecure ? "x5cInsecure" :
+		    "x5c", x5c);
 	}
 	jalg = json_string_value(json_object_get(key->jwk, "alg"));
 	if (o.alg != NULL && jalg != NULL && strcmp(o.alg, jalg) != 0 &&
@@ -320,7 +329,8 @@ static const struct cmd cmd_jwt_sign = {
 	"the key's\n\"alg\", else its type's (ES256/384/512, EdDSA, RS256, "
 	"HS256).  \"none\" is\nnever made; an HMAC key shorter than its hash "
 	"and RSA below 2048 bits\nneed --insecure.  --x5c-cert adds the "
-	"certificate chain of the key.",
+	"certificate chain of the key\n(--x5c-key is another name for --key), "
+	"in an x5cInsecure header with\n--x5c-insecure.",
 	"Mint a five-minute token with an EC key:\n"
 	"  $ pkit crypto jwt sign --key priv.json --password-file pw.txt "
 	"--iss me --aud https://api.example.com --sub alice --exp 5m\n"
@@ -332,7 +342,7 @@ static const struct cmd cmd_jwt_sign = {
 /* ---- jwt verify ---------------------------------------------------------- */
 
 struct verify_opts {
-	const char *iss, *aud, *alg, *key, *jwks, *kid, *password_file;
+	const char *iss, *aud, *alg, *key, *jwks, *kid, *password_file, *roots;
 	int subtle, insecure, no_exp_check;
 };
 
@@ -354,6 +364,9 @@ static const struct cmd_opt verify_opts[] = {
 	  "picks the key", NULL, OPT_F_FILE },
 	{ "kid", 0, OPT_STRING, offsetof(struct verify_opts, kid), "kid",
 	  "the key ID; the token's kid must match it" },
+	{ "roots", 0, OPT_STRING, offsetof(struct verify_opts, roots), "file",
+	  "trusted roots (PEM file or directory): the key is the leaf of the "
+	  "token's x5c chain", NULL, OPT_F_FILE, "root" },
 	OPT_PASSWORD_FILE(struct verify_opts),
 	{ "subtle", 0, OPT_BOOL, offsetof(struct verify_opts, subtle), NULL,
 	  "do not require --iss and --aud" },
@@ -398,10 +411,19 @@ jwt_verify(struct cmd_run *run, int argc, char **argv)
 	if (o.no_exp_check && !o.insecure)
 		return cmd_usage_error(run,
 		    "'--no-exp-check' requires the '--insecure' flag");
+	if (o.roots != NULL && (o.key != NULL || o.jwks != NULL))
+		return cmd_usage_error(run, "'--roots' takes the key from the "
+		    "token's x5c header: not with '--%s'", o.key != NULL ?
+		    "key" : "jwks");
 	if ((r = read_token(run, nargs, args, &tok, &len)) != 0)
 		goto fail;
 	kid = o.kid;
-	if (o.jwks != NULL && kid == NULL) {
+	if (o.roots != NULL) {
+		if ((r = pkit_jwt_decode(run->ctx, tok, len, &hdr, NULL,
+		    NULL)) != 0 ||
+		    (r = pkit_jws_x5c_key(run->ctx, hdr, o.roots, &key)) != 0)
+			goto fail;
+	} else if (o.jwks != NULL && kid == NULL) {
 		/* The token names its key. */
 		if ((r = pkit_jwt_decode(run->ctx, tok, len, &hdr, NULL,
 		    NULL)) != 0)
@@ -414,8 +436,8 @@ jwt_verify(struct cmd_run *run, int argc, char **argv)
 			goto fail;
 		}
 	}
-	if ((r = cmd_jose_key(run, o.key, o.jwks, kid, o.password_file,
-	    o.insecure, &key)) != 0)
+	if (key == NULL && (r = cmd_jose_key(run, o.key, o.jwks, kid,
+	    o.password_file, o.insecure, &key)) != 0)
 		goto fail;
 	memset(&vo, 0, sizeof(vo));
 	vo.alg = o.alg;
@@ -462,12 +484,20 @@ static const struct cmd cmd_jwt_verify = {
 	"keys.\n"
 	"\n"
 	"With --jwks (a file, or an https:// URL such as an OIDC provider's\n"
-	"jwks_uri) the token's kid picks the key.",
+	"jwks_uri) the token's kid picks the key.\n"
+	"\n"
+	"With --roots the key is the leaf certificate's of the token's x5c "
+	"header:\nthe chain must lead to one of the roots now, the leaf's key "
+	"usage must\nallow digitalSignature, and an x5t#S256 (or x5t) header "
+	"must be the leaf's\nthumbprint.",
 	"Verify a token signed by a provisioner key:\n"
 	"  $ pkit crypto jwt verify --key pub.json --iss me "
 	"--aud https://api.example.com < token.txt\n"
 	"Verify against a JWK Set:\n"
 	"  $ pkit crypto jwt verify --jwks jwks.json --iss me --aud api "
+	"token.txt\n"
+	"Verify a token that carries its certificate chain (x5c):\n"
+	"  $ pkit crypto jwt verify --roots root_ca.crt --iss me --aud api "
 	"token.txt\n",
 	verify_opts
 };

@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "codec.h"
@@ -112,6 +115,101 @@ pkit_b64_decode(struct pkit_ctx *ctx, enum pkit_b64 variant,
 	*out = b;
 	*outlen = n;
 	return PKIT_OK;
+}
+
+int
+pkit_b64_encode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const unsigned char *in, size_t len, char **out)
+{
+	int url = variant == PKIT_B64_URL || variant == PKIT_B64_URL_RAW;
+	int raw = variant == PKIT_B64_STD_RAW || variant == PKIT_B64_URL_RAW;
+	size_t n, i;
+	char *s;
+
+	*out = NULL;
+	if (len > (size_t)INT_MAX / 4 * 3 - 3)
+		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "base64");
+	n = (len + 2) / 3 * 4;
+	if ((s = malloc(n + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
+	if (EVP_EncodeBlock((unsigned char *)s, in, (int)len) != (int)n) {
+		free(s);
+		return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "base64");
+	}
+	if (raw)
+		while (n > 0 && s[n - 1] == '=')
+			n--;
+	s[n] = '\0';
+	for (i = 0; url && i < n; i++) {
+		if (s[i] == '+')
+			s[i] = '-';
+		else if (s[i] == '/')
+			s[i] = '_';
+	}
+	*out = s;
+	return PKIT_OK;
+}
+
+int
+pkit_b64_decode_public(struct pkit_ctx *ctx, enum pkit_b64 variant,
+    const char *in, size_t len, unsigned char **out, size_t *outlen)
+{
+	int url = variant == PKIT_B64_URL || variant == PKIT_B64_URL_RAW;
+	unsigned char *t = NULL, *b = NULL;
+	size_t i, n, rem, full;
+	int got;
+
+	*out = NULL;
+	*outlen = 0;
+	if (variant == PKIT_B64_STD || variant == PKIT_B64_URL) {
+		if (len % 4 != 0)
+			goto bad;
+		for (i = 0; i < 2 && len > 0 && in[len - 1] == '='; i++)
+			len--;
+	}
+	if ((rem = len % 4) == 1 || len > SIZE_MAX / 2)
+		goto bad;
+	n = len + (rem ? 4 - rem : 0);
+	if ((t = malloc(n + 1)) == NULL ||
+	    (b = malloc(n / 4 * 3 + 1)) == NULL) {
+		free(t);
+		free(b);
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "base64");
+	}
+	/* OpenSSL decodes the standard alphabet: map the URL one onto it
+	 * and pad with 'A' (zero bits), refusing anything else. */
+	for (i = 0; i < len; i++) {
+		char c = in[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9'))
+			t[i] = (unsigned char)c;
+		else if (c == (url ? '-' : '+'))
+			t[i] = '+';
+		else if (c == (url ? '_' : '/'))
+			t[i] = '/';
+		else
+			goto bad;
+	}
+	for (; i < n; i++)
+		t[i] = 'A';
+	t[n] = '\0';
+	if (n > INT_MAX || (got = EVP_DecodeBlock(b, t, (int)n)) < 0 ||
+	    (size_t)got != n / 4 * 3)
+		goto bad;
+	/* The bytes the padding made must be zero: no stray trailing bits. */
+	full = n / 4 * 3 - (rem ? 3 - (rem - 1) : 0);
+	for (i = full; i < n / 4 * 3; i++)
+		if (b[i] != 0)
+			goto bad;
+	free(t);
+	*out = b;
+	*outlen = full;
+	return PKIT_OK;
+bad:
+	free(t);
+	free(b);
+	return pkit_seterr(ctx, PKIT_ERR_FORMAT, "base64: invalid encoding");
 }
 
 static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

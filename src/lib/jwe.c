@@ -755,6 +755,7 @@ struct km {
 	unsigned char *ek;	/* encrypted key (owned) */
 	size_t eklen;
 	json_t *params;		/* header parameters to add (encrypt) */
+	int given;		/* encrypt: cek is set, wrap it */
 };
 
 static int
@@ -906,7 +907,7 @@ km_encrypt(struct pkit_ctx *ctx, const struct jwe_alg *a,
 	if (a->fam == K_ECDH)
 		return ecdh_es(ctx, 1, a, e, key, h, km->params, km->cek,
 		    km->ceklen);
-	if ((r = random_bytes(ctx, km->cek, km->ceklen)) != 0)
+	if (!km->given && (r = random_bytes(ctx, km->cek, km->ceklen)) != 0)
 		return r;
 	switch (a->fam) {
 	case K_RSA_OAEP:
@@ -1268,6 +1269,145 @@ out:
 	free(km.ek);
 	json_decref(km.params);
 	json_decref(hdr);
+	free(prot);
+	free(aad);
+	free(ct);
+	return r;
+}
+
+/* The key management algorithm for key: want, else the JWK's "alg" when it
+ * is one, else the default for its type. */
+static const char *
+kalg_for(const struct pkit_jwk_key *key, const char *want)
+{
+	const char *alg = want;
+
+	if (alg == NULL) {
+		alg = get_string(key->jwk, "alg");
+		if (alg == NULL || find_kalg(alg) == NULL)
+			alg = pkit_jwk_default_alg(key->jwk, "enc");
+	}
+	return alg;
+}
+
+int
+pkit_jwe_encrypt_multi(struct pkit_ctx *ctx,
+    const struct pkit_jwk_key *const *keys, size_t nkeys,
+    const struct pkit_jwe_opts *o, const unsigned char *pt, size_t len,
+    char **out)
+{
+	const struct jwe_enc *e;
+	json_t *prot_hdr = NULL, *rcpts = NULL, *j = NULL, *v;
+	char *prot = NULL, *b64 = NULL, *s = NULL;
+	unsigned char cek[64], iv[16], tag[32], *aad = NULL, *ct = NULL;
+	size_t aadlen = 0, ctlen = 0, i;
+	const char *k;
+	int r = PKIT_ERR_INTERNAL;
+
+	if (nkeys == 0)
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "JWE: no recipient");
+	if ((e = find_enc(o->enc != NULL ? o->enc : "A256GCM")) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
+		    "JWE: content encryption \"%s\" is not supported", o->enc);
+	if ((prot_hdr = json_object()) == NULL || (rcpts = json_array()) ==
+	    NULL)
+		goto nomem;
+	if (o->header != NULL) {
+		json_object_foreach((json_t *)o->header, k, v) {
+			if (strcmp(k, "alg") != 0 && strcmp(k, "kid") != 0 &&
+			    json_object_set(prot_hdr, k, v) != 0)
+				goto nomem;
+		}
+	}
+	if (json_object_set_new(prot_hdr, "enc", json_string(e->name)) != 0)
+		goto nomem;
+	if ((r = random_bytes(ctx, cek, e->keylen)) != 0)
+		goto out;
+	for (i = 0; i < nkeys; i++) {
+		const char *algname = kalg_for(keys[i], o->alg);
+		const char *kid = get_string(keys[i]->jwk, "kid");
+		const struct jwe_alg *a;
+		json_t *rh = NULL, *joined = NULL, *rc = NULL;
+		struct km km;
+
+		if (algname == NULL) {
+			r = pkit_seterr(ctx, PKIT_ERR_ARG, "JWE: no key "
+			    "management algorithm for key %zu; use --alg",
+			    i + 1);
+			goto out;
+		}
+		if ((r = pkit_jwe_alg_check(ctx, keys[i], algname)) != 0)
+			goto out;
+		a = find_kalg(algname);
+		/* The recipients share one CEK: each must carry it. */
+		if (a->fam == K_DIR || a->fam == K_ECDH) {
+			r = pkit_seterr(ctx, PKIT_ERR_ARG, "JWE: %s cannot "
+			    "be used with several recipients", a->name);
+			goto out;
+		}
+		memset(&km, 0, sizeof(km));
+		memcpy(km.cek, cek, e->keylen);
+		km.given = 1;
+		if ((rh = json_object()) == NULL ||
+		    (km.params = json_object()) == NULL ||
+		    json_object_set_new(rh, "alg", json_string(a->name)) != 0 ||
+		    (kid != NULL && json_object_set_new(rh, "kid",
+		    json_string(kid)) != 0) ||
+		    (joined = json_deep_copy(prot_hdr)) == NULL ||
+		    json_object_update(joined, rh) != 0) {
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWE");
+		} else if ((r = km_encrypt(ctx, a, e, keys[i], o, joined,
+		    &km)) == 0) {
+			if (json_object_update(rh, km.params) != 0 ||
+			    (rc = json_object()) == NULL ||
+			    json_object_set(rc, "header", rh) != 0 ||
+			    pkit_b64_encode(ctx, PKIT_B64_URL_RAW, km.ek,
+			    km.eklen, &b64) != 0 ||
+			    json_object_set_new(rc, "encrypted_key",
+			    json_string(b64)) != 0 ||
+			    json_array_append(rcpts, rc) != 0)
+				r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWE");
+		}
+		free(b64);
+		b64 = NULL;
+		pkit_secret_wipe(km.cek, sizeof(km.cek));
+		free(km.ek);
+		json_decref(km.params);
+		json_decref(rh);
+		json_decref(joined);
+		json_decref(rc);
+		if (r != 0)
+			goto out;
+	}
+	if ((r = pkit_jose_json_b64(ctx, prot_hdr, JSON_SORT_KEYS,
+	    &prot)) != 0 ||
+	    (r = random_bytes(ctx, iv, e->ivlen)) != 0 ||
+	    (r = content_aad(ctx, prot, NULL, &aad, &aadlen)) != 0 ||
+	    (r = content(ctx, 1, e, cek, iv, aad, aadlen, pt, len, &ct,
+	    &ctlen, tag)) != 0)
+		goto out;
+	if ((j = json_object()) == NULL ||
+	    json_object_set_new(j, "protected", json_string(prot)) != 0 ||
+	    json_object_set(j, "recipients", rcpts) != 0 ||
+	    (r = set_b64(ctx, j, "iv", iv, e->ivlen)) != 0 ||
+	    (r = set_b64(ctx, j, "ciphertext", ct, ctlen)) != 0 ||
+	    (r = set_b64(ctx, j, "tag", tag, e->taglen)) != 0 ||
+	    (s = json_dumps(j, o->indent ? JSON_INDENT(2) : JSON_COMPACT)) ==
+	    NULL) {
+		if (r == 0)
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWE");
+		goto out;
+	}
+	*out = s;
+	r = PKIT_OK;
+	goto out;
+nomem:
+	r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWE: out of memory");
+out:
+	pkit_secret_wipe(cek, sizeof(cek));
+	json_decref(prot_hdr);
+	json_decref(rcpts);
+	json_decref(j);
 	free(prot);
 	free(aad);
 	free(ct);

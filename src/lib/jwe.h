@@ -47,6 +47,15 @@ int pkit_jwe_encrypt(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
     const struct pkit_jwe_opts *o, const unsigned char *pt, size_t len,
     char **out);
 
+/* Encrypt pt for several keys in the general JSON serialization: one
+ * content key, wrapped for each (o->alg, else each key's own algorithm;
+ * dir and ECDH-ES cannot be used).  The protected header holds "enc" and
+ * o->header; each recipient's header its "alg", "kid" and parameters. */
+int pkit_jwe_encrypt_multi(struct pkit_ctx *ctx,
+    const struct pkit_jwk_key *const *keys, size_t nkeys,
+    const struct pkit_jwe_opts *o, const unsigned char *pt, size_t len,
+    char **out);
+
 /* One recipient of a JWE. */
 struct pkit_jwe_rcpt {
 	json_t *header;		/* its unprotected header, or NULL */

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "jwe.h"
 #include "jwk.h"
+#include "jws_cache.h"
 #include "key.h"
 #include "secret.h"
 
@@ -1294,6 +1295,7 @@ pkit_jwk_key_new(struct pkit_ctx *ctx, json_t *jwk, struct pkit_jwk_key **out)
 	 * read this one, the operations that need it say so. */
 	if (strcmp(k->kty, "OKP") != 0)
 		k->cjose = pkit_jwk_cjose_import(k->jwk, NULL, 0);
+	k->jws_cache = pkit_jws_cache_new();
 	*out = k;
 	k = NULL;
 	r = PKIT_OK;
@@ -1307,6 +1309,7 @@ pkit_jwk_key_free(struct pkit_jwk_key *key)
 {
 	if (key == NULL)
 		return;
+	pkit_jws_cache_free(key->jws_cache);
 	pkit_jwk_free(key->jwk);
 	if (key->cjose != NULL) {
 		/* cjose frees its copy of an oct key without wiping it. */

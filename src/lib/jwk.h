@@ -134,6 +134,7 @@ struct pkit_jwk_key {
 	int bits;		/* key size in bits */
 	int is_private;		/* holds private material */
 	void *cjose;		/* cjose_jwk_t (EC, RSA, oct) or NULL */
+	void *jws_cache;	/* JWS contexts set up once (jws.c), or NULL */
 };
 
 /* Make a key object from a JWK (a reference to jwk is taken). */

@@ -1,9 +1,11 @@
 /* jws.c - JSON Web Signatures and JSON Web Tokens.
  *
- * Parsing, serialization and every check are here; the signature
- * primitives are cjose's for HS*, RS*, PS* and ES* and OpenSSL's for
- * EdDSA.  Lengths are checked before cjose sees a signature: it trusts
- * them (an HMAC shorter than the hash would be read past its end).
+ * Parsing, serialization and every check are here.  Signing uses cjose for
+ * RS*, PS* and ES* and OpenSSL for HS* and EdDSA; verification is
+ * OpenSSL's for every algorithm, on the parts pkit has decoded once (the
+ * token is not handed to cjose to be parsed again).  What a key needs for
+ * an algorithm (the digest, a verify context, a keyed HMAC context) is set
+ * up on first use and kept in the key object (key->jws_cache).
  */
 #include "config.h"
 
@@ -16,15 +18,23 @@
 #include <cjose/header.h>
 #include <cjose/jwk.h>
 #include <cjose/jws.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 
 #include "codec.h"
 #include "jws.h"
+#include "jws_cache.h"
 #include "key.h"
 #include "rand.h"
 #include "secret.h"
+#include "x509_verify.h"
 
 enum family { F_HMAC, F_RSA, F_PSS, F_EC, F_EDDSA };
 
@@ -67,6 +77,220 @@ find_alg(const char *name)
 		if (strcmp(algs[i].name, name) == 0)
 			return &algs[i];
 	return NULL;
+}
+
+#define NALGS (sizeof(algs) / sizeof(algs[0]))
+
+/* ---- per-key contexts ------------------------------------------------- */
+
+/* What one algorithm needs with one key.  Keys are shared by the CA's
+ * worker threads: an operation uses the cached slot when it gets its lock
+ * at once, else a slot of its own set up for the occasion. */
+struct jws_slot {
+	pthread_mutex_t lock;
+	int ready;
+	EVP_MD *md;		/* RS*, PS*, ES*: the digest */
+	EVP_PKEY_CTX *pctx;	/* RS*, PS*, ES*: verify context */
+	EVP_MAC_CTX *mac;	/* HS*: HMAC keyed with the secret */
+};
+
+struct pkit_jws_cache {
+	struct jws_slot slots[NALGS];
+};
+
+static void
+slot_release(struct jws_slot *s)
+{
+	EVP_MD_free(s->md);
+	EVP_PKEY_CTX_free(s->pctx);
+	EVP_MAC_CTX_free(s->mac);	/* OpenSSL cleanses the HMAC key */
+	s->md = NULL;
+	s->pctx = NULL;
+	s->mac = NULL;
+	s->ready = 0;
+}
+
+struct pkit_jws_cache *
+pkit_jws_cache_new(void)
+{
+	struct pkit_jws_cache *c;
+	size_t i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	for (i = 0; i < NALGS; i++) {
+		if (pthread_mutex_init(&c->slots[i].lock, NULL) != 0) {
+			while (i-- > 0)
+				pthread_mutex_destroy(&c->slots[i].lock);
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+void
+pkit_jws_cache_free(struct pkit_jws_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < NALGS; i++) {
+		slot_release(&c->slots[i]);
+		pthread_mutex_destroy(&c->slots[i].lock);
+	}
+	free(c);
+}
+
+static const char *
+md_name(const struct jws_alg *a)
+{
+	return a->hlen == 32 ? "SHA256" : a->hlen == 48 ? "SHA384" : "SHA512";
+}
+
+/* Set up s for a (HS*, RS*, PS*, ES*) with key. */
+static int
+slot_setup(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, struct jws_slot *s)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *mac = NULL;
+
+	if (a->fam == F_HMAC) {
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, (char *)md_name(a), 0);
+		params[1] = OSSL_PARAM_construct_end();
+		mac = EVP_MAC_fetch(ctx->libctx, "HMAC", ctx->propq);
+		if (mac == NULL || (s->mac = EVP_MAC_CTX_new(mac)) == NULL ||
+		    EVP_MAC_init(s->mac, key->secret, key->secret_len,
+		    params) != 1)
+			goto fail;
+		EVP_MAC_free(mac);
+		s->ready = 1;
+		return PKIT_OK;
+	}
+	if (key->pkey == NULL ||
+	    (s->md = EVP_MD_fetch(ctx->libctx, md_name(a), ctx->propq)) ==
+	    NULL ||
+	    (s->pctx = EVP_PKEY_CTX_new_from_pkey(ctx->libctx, key->pkey,
+	    ctx->propq)) == NULL ||
+	    EVP_PKEY_verify_init(s->pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(s->pctx, s->md) != 1)
+		goto fail;
+	if (a->fam == F_RSA && EVP_PKEY_CTX_set_rsa_padding(s->pctx,
+	    RSA_PKCS1_PADDING) != 1)
+		goto fail;
+	/* RFC 7518 §3.5: MGF1 with the same hash, a salt as long as it. */
+	if (a->fam == F_PSS && (EVP_PKEY_CTX_set_rsa_padding(s->pctx,
+	    RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(s->pctx, s->md) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(s->pctx,
+	    RSA_PSS_SALTLEN_DIGEST) != 1))
+		goto fail;
+	s->ready = 1;
+	return PKIT_OK;
+fail:
+	EVP_MAC_free(mac);
+	slot_release(s);
+	return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS: %s", a->name);
+}
+
+/* The slot to use for a with key: the cached one (locked) or tmp. */
+static struct jws_slot *
+slot_get(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, struct jws_slot *tmp, int *r)
+{
+	struct pkit_jws_cache *c = key->jws_cache;
+	struct jws_slot *s = tmp;
+
+	memset(tmp, 0, sizeof(*tmp));
+	if (c != NULL &&
+	    pthread_mutex_trylock(&c->slots[a - algs].lock) == 0)
+		s = &c->slots[a - algs];
+	if (!s->ready && (*r = slot_setup(ctx, key, a, s)) != 0) {
+		if (s != tmp)
+			pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+slot_put(struct jws_slot *s, struct jws_slot *tmp)
+{
+	if (s == tmp)
+		slot_release(tmp);
+	else if (s != NULL)
+		pthread_mutex_unlock(&s->lock);
+}
+
+/* HMAC of tbs with key into mac (EVP_MAX_MD_SIZE bytes). */
+static int
+hmac_compute(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, const char *tbs, size_t n, unsigned char *mac,
+    size_t *maclen)
+{
+	struct jws_slot tmp, *s;
+	int r = PKIT_ERR_INTERNAL, ok;
+
+	if ((s = slot_get(ctx, key, a, &tmp, &r)) == NULL)
+		return r;
+	/* A NULL key restarts the HMAC with the one already set. */
+	ok = EVP_MAC_init(s->mac, NULL, 0, NULL) == 1 &&
+	    EVP_MAC_update(s->mac, (const unsigned char *)tbs, n) == 1 &&
+	    EVP_MAC_final(s->mac, mac, maclen, EVP_MAX_MD_SIZE) == 1;
+	slot_put(s, &tmp);
+	if (!ok)
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS: %s",
+		    a->name);
+	return PKIT_OK;
+}
+
+/* Verify an RS*, PS* or ES* signature (ES*: JOSE's r||s) over tbs. */
+static int
+pkey_verify(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
+    const struct jws_alg *a, const char *tbs, size_t n,
+    const unsigned char *sig, size_t siglen)
+{
+	unsigned char h[EVP_MAX_MD_SIZE], *der = NULL;
+	const unsigned char *vsig = sig;
+	struct jws_slot tmp, *s;
+	ECDSA_SIG *es = NULL;
+	BIGNUM *br = NULL, *bs = NULL;
+	unsigned int hlen = 0;
+	size_t vlen = siglen;
+	int r = PKIT_ERR_INTERNAL, dlen, ok = 0;
+
+	if (a->fam == F_EC) {
+		if ((es = ECDSA_SIG_new()) == NULL ||
+		    (br = BN_bin2bn(sig, (int)a->clen, NULL)) == NULL ||
+		    (bs = BN_bin2bn(sig + a->clen, (int)a->clen, NULL)) ==
+		    NULL || ECDSA_SIG_set0(es, br, bs) != 1) {
+			BN_free(br);
+			BN_free(bs);
+			ECDSA_SIG_free(es);
+			return pkit_seterr_ssl(ctx, PKIT_ERR_NOMEM, "JWS");
+		}
+		if ((dlen = i2d_ECDSA_SIG(es, &der)) <= 0) {
+			ECDSA_SIG_free(es);
+			return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "JWS");
+		}
+		ECDSA_SIG_free(es);
+		vsig = der;
+		vlen = (size_t)dlen;
+	}
+	if ((s = slot_get(ctx, key, a, &tmp, &r)) == NULL) {
+		OPENSSL_free(der);
+		return r;
+	}
+	if (EVP_Digest(tbs, n, h, &hlen, s->md, NULL) == 1)
+		ok = EVP_PKEY_verify(s->pctx, vsig, vlen, h, hlen) == 1;
+	slot_put(s, &tmp);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return ok ? PKIT_OK : pkit_seterr(ctx, PKIT_ERR_VERIFY,
+	    "JWS: invalid signature");
 }
 
 static const char *
@@ -156,7 +380,7 @@ pkit_jose_b64_json(struct pkit_ctx *ctx, const char *b64, size_t len,
 	json_error_t e;
 	json_t *o;
 
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, b64, len, &raw,
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, b64, len, &raw,
 	    &rawlen) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: not base64url", what);
@@ -183,7 +407,7 @@ pkit_jose_json_b64(struct pkit_ctx *ctx, const json_t *o, size_t flags,
 
 	if ((s = json_dumps(o, JSON_COMPACT | flags)) == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JOSE header");
-	r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, (unsigned char *)s,
+	r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, (unsigned char *)s,
 	    strlen(s), out);
 	free(s);
 	return r;
@@ -294,10 +518,12 @@ sig_fill(struct pkit_ctx *ctx, struct pkit_jws_sig *s, const char *prot,
 	if (s->protected == NULL && s->header == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: a signature has no header", name);
-	if ((r = pkit_jose_join_headers(ctx, s->protected, s->header, NULL,
-	    name, &s->joined)) != 0)
+	if (s->header == NULL)
+		s->joined = json_incref(s->protected);
+	else if ((r = pkit_jose_join_headers(ctx, s->protected, s->header,
+	    NULL, name, &s->joined)) != 0)
 		return r;
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, sig, slen, &s->sig,
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, sig, slen, &s->sig,
 	    &s->sig_len) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: the signature is not base64url", name);
@@ -310,8 +536,8 @@ set_payload_b64(struct pkit_ctx *ctx, struct pkit_jws *jws, const char *p,
 {
 	if ((jws->payload_b64 = dupn(p, len)) == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
-	if (pkit_b64_decode(ctx, PKIT_B64_URL_RAW, p, len, &jws->payload,
-	    &jws->payload_len) != 0)
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, p, len,
+	    &jws->payload, &jws->payload_len) != 0)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: the payload is not base64url", name);
 	return PKIT_OK;
@@ -321,11 +547,13 @@ static int
 parse_compact(struct pkit_ctx *ctx, struct pkit_jws *jws, const char *in,
     size_t len, const char *name)
 {
-	const char *d1, *d2;
-	size_t i, dots = 0;
+	const char *d1, *d2, *p = in, *end = in + len;
+	size_t dots = 0;
 
-	for (i = 0; i < len; i++)
-		dots += in[i] == '.';
+	while (p < end && (p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+		dots++;
+		p++;
+	}
 	if (dots != 2)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "%s: not a JWS (expected three dot-separated parts, got "
@@ -701,22 +929,26 @@ pkit_jws_sign(struct pkit_ctx *ctx, const struct pkit_jwk_key *key,
 	}
 	if ((sorted = sorted_copy(hdr)) == NULL)
 		goto nomem;
-	if (a->fam == F_EDDSA) {
-		unsigned char raw[64];
+	if (a->fam == F_EDDSA || a->fam == F_HMAC) {
+		unsigned char raw[EVP_MAX_MD_SIZE];
 		size_t rawlen = sizeof(raw), n;
 
 		if ((r = pkit_jose_json_b64(ctx, sorted, 0, &prot)) != 0 ||
-		    (r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, payload, len,
-		    &pay)) != 0)
+		    (r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, payload,
+		    len, &pay)) != 0)
 			goto out;
 		n = strlen(prot) + strlen(pay) + 2;
 		if ((tbs = malloc(n)) == NULL)
 			goto nomem;
 		snprintf(tbs, n, "%s.%s", prot, pay);
-		if ((r = eddsa_sign(ctx, key->pkey, tbs, n - 1, raw,
-		    &rawlen)) != 0 ||
-		    (r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, raw, rawlen,
-		    &sig)) != 0)
+		if (a->fam == F_EDDSA)
+			r = eddsa_sign(ctx, key->pkey, tbs, n - 1, raw,
+			    &rawlen);
+		else
+			r = hmac_compute(ctx, key, a, tbs, n - 1, raw, &rawlen);
+		if (r != 0 ||
+		    (r = pkit_b64_encode_public(ctx, PKIT_B64_URL_RAW, raw,
+		    rawlen, &sig)) != 0)
 			goto out;
 	} else {
 		const char *ser = NULL, *d1, *d2;
@@ -789,13 +1021,11 @@ verify_one(struct pkit_ctx *ctx, const struct pkit_jws *jws,
 	const char *alg = get_string(s->joined, "alg"), *want, *kid;
 	const struct jws_alg *a;
 	json_t *b64;
-	char *tbs = NULL;
-	size_t n, siglen;
-	cjose_jws_t *cj = NULL;
-	cjose_err err;
+	char stackbuf[2048], *tbs = NULL, *p;
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	size_t n, siglen, plen, paylen, maclen = 0;
 	int r = PKIT_ERR_INTERNAL;
 
-	memset(&err, 0, sizeof(err));
 	if (alg == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "JWS: the header has no \"alg\"");
@@ -837,41 +1067,37 @@ verify_one(struct pkit_ctx *ctx, const struct pkit_jws *jws,
 		return pkit_seterr(ctx, PKIT_ERR_VERIFY,
 		    "JWS: invalid signature (%zu bytes, %s needs %zu)",
 		    s->sig_len, alg, siglen);
-	if (a->fam == F_EDDSA) {
-		n = strlen(s->protected_b64) + strlen(jws->payload_b64) + 2;
-		if ((tbs = malloc(n)) == NULL)
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
-		snprintf(tbs, n, "%s.%s", s->protected_b64, jws->payload_b64);
-		r = eddsa_verify(ctx, key->pkey, tbs, n - 1, s->sig,
-		    s->sig_len);
-		free(tbs);
-		return r;
-	} else {
-		void *cjk;
-
-		if ((cjk = cjose_key(ctx, key, &r)) == NULL)
-			return r;
-		n = strlen(s->protected_b64) + strlen(jws->payload_b64) +
-		    strlen(s->sig_b64) + 3;
-		if ((tbs = malloc(n)) == NULL)
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
-		snprintf(tbs, n, "%s.%s.%s", s->protected_b64, jws->payload_b64,
-		    s->sig_b64);
-		if ((cj = cjose_jws_import(tbs, n - 1, &err)) == NULL) {
-			r = cjose_fail(ctx, PKIT_ERR_FORMAT, "cannot read",
-			    &err);
-		} else if (!cjose_jws_verify(cj, cjk, &err)) {
+	/* The signing input: a buffer on the stack when it fits. */
+	plen = strlen(s->protected_b64);
+	paylen = strlen(jws->payload_b64);
+	n = plen + 1 + paylen;
+	if (n >= sizeof(stackbuf) && (tbs = malloc(n + 1)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "JWS");
+	p = tbs != NULL ? tbs : stackbuf;
+	memcpy(p, s->protected_b64, plen);
+	p[plen] = '.';
+	memcpy(p + plen + 1, jws->payload_b64, paylen);
+	p[n] = '\0';
+	switch (a->fam) {
+	case F_EDDSA:
+		r = eddsa_verify(ctx, key->pkey, p, n, s->sig, s->sig_len);
+		break;
+	case F_HMAC:
+		if ((r = hmac_compute(ctx, key, a, p, n, mac, &maclen)) != 0)
+			break;
+		/* Lengths are public (checked above); contents are not. */
+		if (maclen != s->sig_len ||
+		    CRYPTO_memcmp(mac, s->sig, maclen) != 0)
 			r = pkit_seterr(ctx, PKIT_ERR_VERIFY,
 			    "JWS: invalid signature");
-		} else {
-			r = PKIT_OK;
-		}
-		ERR_clear_error();
-		if (cj != NULL)
-			cjose_jws_release(cj);
-		free(tbs);
-		return r;
+		pkit_secret_wipe(mac, sizeof(mac));
+		break;
+	default:
+		r = pkey_verify(ctx, key, a, p, n, s->sig, s->sig_len);
+		break;
 	}
+	free(tbs);
+	return r;
 }
 
 int
@@ -932,11 +1158,15 @@ jwt_parse(struct pkit_ctx *ctx, const char *token, size_t len,
 	if (len > 0 && token[0] == '{')
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 		    "JWT: a JWT uses the compact serialization, not JSON");
-	if (len > 0 && memchr(token, '.', len) != NULL) {
-		size_t i, dots = 0;
+	if (len > 0) {
+		const char *p = token, *end = token + len;
+		size_t dots = 0;
 
-		for (i = 0; i < len; i++)
-			dots += token[i] == '.';
+		while (p < end && (p = memchr(p, '.', (size_t)(end - p))) !=
+		    NULL) {
+			dots++;
+			p++;
+		}
 		if (dots == 4)
 			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED,
 			    "JWT: encrypted JWTs (JWE) are not supported here; "
@@ -1257,4 +1487,352 @@ pkit_jws_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
 out:
 	json_decref(arr);
 	return r;
+}
+
+int
+pkit_jws_x5c_parse(struct pkit_ctx *ctx, const json_t *x5c,
+    STACK_OF(X509) **out)
+{
+	STACK_OF(X509) *sk = NULL;
+	const unsigned char *p;
+	unsigned char *der = NULL;
+	const json_t *v;
+	size_t i, len = 0;
+	X509 *c = NULL;
+	int r = PKIT_ERR_INTERNAL;
+
+	if (!json_is_array(x5c) || json_array_size(x5c) == 0 ||
+	    json_array_size(x5c) > PKIT_JWS_X5C_MAX)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "x5c: not a list of "
+		    "1 to %d certificates", PKIT_JWS_X5C_MAX);
+	if ((sk = sk_X509_new_null()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+	json_array_foreach(x5c, i, v) {
+		/* RFC 7515 §4.1.6: base64, not base64url. */
+		if (!json_is_string(v) || pkit_b64_decode_public(ctx,
+		    PKIT_B64_STD, json_string_value(v), json_string_length(v),
+		    &der, &len) != 0 || len > LONG_MAX) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "x5c: certificate %zu is not base64", i + 1);
+			goto out;
+		}
+		p = der;
+		if ((c = d2i_X509(NULL, &p, (long)len)) == NULL ||
+		    p != der + len) {
+			ERR_clear_error();
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "x5c: certificate %zu is not a DER certificate",
+			    i + 1);
+			goto out;
+		}
+		if (!sk_X509_push(sk, c)) {
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+			goto out;
+		}
+		c = NULL;
+		free(der);
+		der = NULL;
+	}
+	*out = sk;
+	sk = NULL;
+	r = PKIT_OK;
+out:
+	X509_free(c);
+	free(der);
+	sk_X509_pop_free(sk, X509_free);
+	return r;
+}
+
+/* name ("x5t#S256" or "x5t") of header, when present, must be the digest
+ * of the leaf's DER. */
+static int
+x5t_check(struct pkit_ctx *ctx, const json_t *header, const char *name,
+    const EVP_MD *md, X509 *leaf)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	const json_t *v = json_object_get(header, name);
+	char *b64 = NULL;
+	int r;
+
+	if (v == NULL)
+		return PKIT_OK;
+	if (!json_is_string(v))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+		    "x5c: \"%s\" is not a string", name);
+	if (!X509_digest(leaf, md, d, &dlen))
+		return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "x5c: %s", name);
+	if ((r = pkit_b64_encode(ctx, PKIT_B64_URL_RAW, d, dlen, &b64)) != 0)
+		return r;
+	r = strcmp(b64, json_string_value(v)) == 0 ? PKIT_OK :
+	    pkit_seterr(ctx, PKIT_ERR_VERIFY, "x5c: \"%s\" is not the "
+	    "thumbprint of the x5c certificate", name);
+	free(b64);
+	return r;
+}
+
+int
+pkit_jws_x5c_key(struct pkit_ctx *ctx, const json_t *header,
+    const char *roots, struct pkit_jwk_key **out)
+{
+	struct pkit_verify_opts vo;
+	struct pkit_verify_result res;
+	STACK_OF(X509) *chain = NULL;
+	struct pkit_jwk_key *key = NULL;
+	const char *alg = get_string(header, "alg");
+	const struct jws_alg *a;
+	json_t *jwk = NULL, *x5c = json_object_get(header, "x5c");
+	X509 *leaf;
+	int r = PKIT_ERR_INTERNAL;
+
+	memset(&res, 0, sizeof(res));
+	if (x5c == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_ARG,
+		    "JWS: the header has no \"x5c\" certificate chain");
+	if ((r = pkit_jws_x5c_parse(ctx, x5c, &chain)) != 0)
+		return r;
+	leaf = sk_X509_value(chain, 0);
+	if ((r = x5t_check(ctx, header, "x5t#S256", EVP_sha256(), leaf)) != 0 ||
+	    (r = x5t_check(ctx, header, "x5t", EVP_sha1(), leaf)) != 0)
+		goto out;
+	memset(&vo, 0, sizeof(vo));
+	vo.roots = roots;
+	vo.purpose = "any";
+	if ((r = pkit_x509_verify(ctx, chain, "x5c", &vo, &res)) != 0)
+		goto out;
+	if ((X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE)) {
+		r = pkit_seterr(ctx, PKIT_ERR_VERIFY, "x5c: the certificate's "
+		    "key usage does not allow digitalSignature");
+		goto out;
+	}
+	if ((r = pkit_jwk_from_key(ctx, X509_get0_pubkey(leaf), 0,
+	    &jwk)) != 0)
+		goto out;
+	if ((r = pkit_jwk_key_new(ctx, jwk, &key)) != 0)
+		goto out;
+	/* The certificate vouches for the key, not for one algorithm: take
+	 * the header's when it suits the key (never "none" or an HMAC). */
+	if ((a = find_alg(alg)) != NULL && a->fam != F_HMAC &&
+	    pkit_jws_alg_check(ctx, key, alg, 0, 0) == 0 &&
+	    json_object_set_new(key->jwk, "alg", json_string(alg)) != 0) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "x5c");
+		goto out;
+	}
+	*out = key;
+	key = NULL;
+	r = PKIT_OK;
+out:
+	pkit_verify_result_release(&res);
+	pkit_jwk_key_free(key);
+	json_decref(jwk);
+	sk_X509_pop_free(chain, X509_free);
+	return r;
+}
+
+/* ---- serialization swap -------------------------------------------------- */
+
+/* part must be base64url (may be empty when empty_ok). */
+static int
+fmt_part(struct pkit_ctx *ctx, const char *p, size_t n, int empty_ok,
+    const char *what, const char *name)
+{
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
+
+	if (n == 0 && !empty_ok)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: the %s is empty",
+		    name, what);
+	if (pkit_b64_decode_public(ctx, PKIT_B64_URL_RAW, p, n, &raw,
+	    &rawlen) != 0)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+		    "%s: the %s is not base64url", name, what);
+	free(raw);
+	return PKIT_OK;
+}
+
+static int
+fmt_from_compact(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	static const char *const jws_names[] = { "protected", "payload",
+	    "signature" };
+	static const char *const jwe_names[] = { "protected", "encrypted_key",
+	    "iv", "ciphertext", "tag" };
+	static const char *const what_jws[] = { "protected header", "payload",
+	    "signature" };
+	static const char *const what_jwe[] = { "protected header",
+	    "encrypted key", "IV", "ciphertext", "tag" };
+	const char *parts[5], *const *names, *const *what;
+	size_t lens[5], i, n = 0;
+	json_t *o = NULL, *hdr = NULL;
+	char *s;
+	int r;
+
+	parts[0] = in;
+	for (i = 0; i < len; i++) {
+		if (in[i] != '.')
+			continue;
+		if (n == 4)
+			return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "%s: not a JWS or JWE (more than five parts)",
+			    name);
+		lens[n] = (size_t)(in + i - parts[n]);
+		parts[++n] = in + i + 1;
+	}
+	lens[n] = (size_t)(in + len - parts[n]);
+	n++;
+	if (n != 3 && n != 5)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: not a JWS or JWE "
+		    "(%zu dot-separated parts: a JWS has 3, a JWE 5)", name, n);
+	names = n == 3 ? jws_names : jwe_names;
+	what = n == 3 ? what_jws : what_jwe;
+	for (i = 0; i < n; i++) {
+		/* Empty: a JWS payload (detached), a JWE key (dir, ECDH-ES). */
+		if ((r = fmt_part(ctx, parts[i], lens[i], i == 1, what[i],
+		    name)) != 0)
+			return r;
+	}
+	if ((r = pkit_jose_b64_json(ctx, parts[0], lens[0], name, &hdr)) != 0)
+		return r;
+	json_decref(hdr);
+	if ((o = json_object()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+	for (i = 0; i < n; i++) {
+		if (lens[i] == 0)
+			continue;
+		if (json_object_set_new(o, names[i], json_stringn(parts[i],
+		    lens[i])) != 0) {
+			json_decref(o);
+			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+		}
+	}
+	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (s == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+	*out = s;
+	return PKIT_OK;
+}
+
+/* The string member m of o ("" when absent and optional). */
+static int
+fmt_member(struct pkit_ctx *ctx, const json_t *o, const char *m, int required,
+    const char *name, const char **s, size_t *n)
+{
+	const json_t *v = json_object_get(o, m);
+
+	*s = "";
+	*n = 0;
+	if (v == NULL && !required)
+		return PKIT_OK;
+	if (!json_is_string(v))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: \"%s\" is %s",
+		    name, m, v == NULL ? "missing" : "not a string");
+	*s = json_string_value(v);
+	*n = json_string_length(v);
+	return PKIT_OK;
+}
+
+static int
+fmt_from_json(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	static const char *const jws_m[] = { "protected", "payload",
+	    "signature" };
+	static const char *const jwe_m[] = { "protected", "encrypted_key",
+	    "iv", "ciphertext", "tag" };
+	const char *const *mem, *parts[5];
+	const json_t *one, *list;
+	json_error_t e;
+	json_t *o;
+	size_t lens[5], i, n, total = 0;
+	char *s, *p;
+	int jwe, r = PKIT_ERR_INTERNAL;
+
+	if ((o = json_loadb(in, len, JSON_REJECT_DUPLICATES, &e)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: invalid JSON: %s",
+		    name, e.text);
+	if (!json_is_object(o)) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: not a JWS or JWE",
+		    name);
+		goto out;
+	}
+	jwe = json_object_get(o, "ciphertext") != NULL;
+	n = jwe ? 5 : 3;
+	mem = jwe ? jwe_m : jws_m;
+	list = json_object_get(o, jwe ? "recipients" : "signatures");
+	one = o;
+	if (list != NULL) {
+		if (!json_is_array(list) || json_array_size(list) != 1) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: the compact "
+			    "serialization has one %s, this %s has %zu", name,
+			    jwe ? "recipient" : "signature", jwe ? "JWE" :
+			    "JWS", json_array_size(list));
+			goto out;
+		}
+		one = json_array_get(list, 0);
+		if (!json_is_object(one)) {
+			r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: a %s is not "
+			    "an object", name, jwe ? "recipient" : "signature");
+			goto out;
+		}
+	}
+	if (json_object_get(one, "header") != NULL ||
+	    json_object_get(o, "unprotected") != NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: an unprotected "
+		    "header cannot be put in the compact serialization", name);
+		goto out;
+	}
+	if (jwe && json_object_get(o, "aad") != NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: \"aad\" cannot be "
+		    "put in the compact serialization", name);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		/* A JWE's encrypted_key is the recipient's, the rest the
+		 * object's; a JWS's payload is the object's, the rest the
+		 * signature's (one is o when flattened). */
+		const json_t *from = jwe == (i == 1) ? one : o;
+
+		if ((r = fmt_member(ctx, from, mem[i], i != 1, name, &parts[i],
+		    &lens[i])) != 0 ||
+		    (r = fmt_part(ctx, parts[i], lens[i], i == 1,
+		    mem[i], name)) != 0)
+			goto out;
+		total += lens[i] + 1;
+	}
+	if ((s = malloc(total)) == NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", name);
+		goto out;
+	}
+	for (i = 0, p = s; i < n; i++) {
+		memcpy(p, parts[i], lens[i]);
+		p += lens[i];
+		*p++ = i + 1 < n ? '.' : '\0';
+	}
+	*out = s;
+	r = PKIT_OK;
+out:
+	json_decref(o);
+	return r;
+}
+
+int
+pkit_jose_format(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out)
+{
+	while (len > 0 && (*in == ' ' || *in == '\t' || *in == '\n' ||
+	    *in == '\r')) {
+		in++;
+		len--;
+	}
+	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t' ||
+	    in[len - 1] == '\n' || in[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: empty", name);
+	if (in[0] == '{')
+		return fmt_from_json(ctx, in, len, name, out);
+	return fmt_from_compact(ctx, in, len, name, out);
 }

@@ -2,7 +2,10 @@
  *
  * Compact and JSON (flattened and general) serializations, detached
  * payloads.  Algorithms: HS256/384/512, RS256/384/512, PS256/384/512,
- * ES256/384/512 (through cjose) and EdDSA with Ed25519 (OpenSSL).
+ * ES256/384/512 and EdDSA with Ed25519.  cjose signs with RS*, PS* and
+ * ES*; OpenSSL does the rest and every verification, with what a key needs
+ * for an algorithm set up once and kept in the key object (thread-safe).
+ * PS* signatures must use a salt as long as the hash (RFC 7518 §3.5).
  *
  * Verification is strict: "alg": "none" is always refused, the algorithm
  * must suit the key (no HMAC keyed with a public key), "crit" names no
@@ -146,6 +149,22 @@ int pkit_jwt_new_jti(struct pkit_ctx *ctx, char **out);
 int pkit_jws_x5c(struct pkit_ctx *ctx, STACK_OF(X509) *chain,
     const struct pkit_jwk_key *key, json_t **out);
 
+/* Largest number of certificates pkit reads from an "x5c" header. */
+#define PKIT_JWS_X5C_MAX 10
+
+/* The certificates of an "x5c" header value (standard base64 DER, leaf
+ * first). */
+int pkit_jws_x5c_parse(struct pkit_ctx *ctx, const json_t *x5c,
+    STACK_OF(X509) **out);
+
+/* The verification key a JWS header's "x5c" names: the chain must lead to
+ * a certificate of roots (a PEM file or directory) at pkit_now(), the
+ * leaf's key usage must allow digitalSignature, and "x5t#S256" and "x5t",
+ * when present, must be the leaf's.  The key's JWK gets the header's alg
+ * when it suits the key. */
+int pkit_jws_x5c_key(struct pkit_ctx *ctx, const json_t *header,
+    const char *roots, struct pkit_jwk_key **out);
+
 /* {"header": ..., "payload": ..., "signature": "..."} of a JWT. */
 int pkit_jwt_to_inspect(struct pkit_ctx *ctx, const char *token, size_t len,
     json_t **out);
@@ -164,6 +183,14 @@ int pkit_jose_join_headers(struct pkit_ctx *ctx, const json_t *a,
 /* Decode base64url JSON (a protected header) into an object. */
 int pkit_jose_b64_json(struct pkit_ctx *ctx, const char *b64, size_t len,
     const char *what, json_t **out);
+
+/* Swap the serialization of a JWS or JWE (`step crypto jose format`):
+ * compact to flattened JSON (indented, sorted), or JSON (flattened, or
+ * general with one signature or recipient) to compact.  Syntax only:
+ * nothing is verified; what compact cannot carry (unprotected headers,
+ * "aad", several signatures) is an error.  name is used in messages. */
+int pkit_jose_format(struct pkit_ctx *ctx, const char *in, size_t len,
+    const char *name, char **out);
 
 /* Compact JSON of o, base64url encoded. */
 int pkit_jose_json_b64(struct pkit_ctx *ctx, const json_t *o, size_t flags,

@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <cjose/jwk.h>
+#include <cjose/jws.h>
+#include <pthread.h>
 
+#include "lib/codec.h"
 #include "lib/jwk.h"
 #include "lib/jws.h"
 
@@ -545,6 +549,189 @@ test_jwt(void **state)
 	pkit_jwk_key_free(k);
 }
 
+/* pkit_b64_encode_public() and pkit_b64_decode_public() agree with the
+ * libsodium coders, and the decoder refuses what libsodium refuses. */
+static void
+test_b64_public(void **state)
+{
+	static const enum pkit_b64 vs[] = { PKIT_B64_URL_RAW, PKIT_B64_STD,
+	    PKIT_B64_STD_RAW, PKIT_B64_URL };
+	static const char *const bad[] = { "A", "AB", "AAB", "ab+c", "ab/c",
+	    "ab c", "ab=", "abc=", "YQ=", "\n", "Y Q", "!!!!", "YWJj\n" };
+	unsigned char in[64], *a, *b;
+	size_t i, len, v, alen, blen;
+	char *enc, *fast;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (v = 0; v < 4; v++) {
+		for (len = 0; len < sizeof(in); len++) {
+			assert_int_equal(pkit_b64_encode(&ctx, vs[v], in, len,
+			    &enc), PKIT_OK);
+			assert_int_equal(pkit_b64_encode_public(&ctx, vs[v],
+			    in, len, &fast), PKIT_OK);
+			assert_string_equal(fast, enc);
+			free(fast);
+			assert_int_equal(pkit_b64_decode_public(&ctx, vs[v],
+			    enc, strlen(enc), &a, &alen), PKIT_OK);
+			assert_int_equal(alen, len);
+			assert_memory_equal(a, in, len);
+			free(a);
+			free(enc);
+		}
+	}
+	/* "AB" and "AAB" have non-zero trailing bits; the rest have bad
+	 * characters, bad padding or an impossible length. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r1 = pkit_b64_decode(&ctx, PKIT_B64_URL_RAW, bad[i],
+		    strlen(bad[i]), &b, &blen);
+
+		assert_int_not_equal(pkit_b64_decode_public(&ctx,
+		    PKIT_B64_URL_RAW, bad[i], strlen(bad[i]), &a, &alen),
+		    PKIT_OK);
+		assert_int_not_equal(r1, PKIT_OK);
+	}
+	assert_int_equal(pkit_b64_decode_public(&ctx, PKIT_B64_URL_RAW,
+	    "-_8", 3, &a, &alen), PKIT_OK);
+	assert_int_equal(alen, 2);
+	assert_int_equal(a[0], 0xfb);
+	assert_int_equal(a[1], 0xff);
+	free(a);
+	assert_int_not_equal(pkit_b64_decode_public(&ctx, PKIT_B64_STD_RAW,
+	    "-_8", 3, &a, &alen), PKIT_OK);
+}
+
+/* What pkit signs with HMAC (OpenSSL) cjose verifies, and one key object
+ * verifies many tokens in a row and after a failure (its cached
+ * contexts are reused). */
+static void
+test_hmac_cjose_and_reuse(void **state)
+{
+	struct pkit_jwk_spec spec = { "oct", NULL, 0, 64, 0 };
+	struct pkit_jws_sign_opts so;
+	struct pkit_jwk_key *k = NULL;
+	cjose_jws_t *cj;
+	cjose_err err;
+	json_t *j = NULL;
+	char *out = NULL, *bad;
+	int i;
+
+	(void)state;
+	assert_int_equal(pkit_jwk_generate(&ctx, &spec, &j), PKIT_OK);
+	assert_int_equal(pkit_jwk_key_new(&ctx, j, &k), PKIT_OK);
+	pkit_jwk_free(j);
+	memset(&so, 0, sizeof(so));
+	so.alg = "HS512";
+	assert_int_equal(pkit_jws_sign(&ctx, k, &so,
+	    (const unsigned char *)"hello", 5, &out), PKIT_OK);
+	memset(&err, 0, sizeof(err));
+	assert_non_null(cj = cjose_jws_import(out, strlen(out), &err));
+	assert_true(cjose_jws_verify(cj, k->cjose, &err));
+	cjose_jws_release(cj);
+	bad = tamper(out, strlen(out) - 3);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(verify(out, k, "HS512", 0), PKIT_OK);
+		assert_int_not_equal(verify(bad, k, "HS512", 0), PKIT_OK);
+	}
+	/* The same key with another HMAC algorithm. */
+	free(out);
+	so.alg = "HS256";
+	assert_int_equal(pkit_jws_sign(&ctx, k, &so,
+	    (const unsigned char *)"hello", 5, &out), PKIT_OK);
+	assert_int_equal(verify(out, k, "HS256", 0), PKIT_OK);
+	assert_int_not_equal(verify(out, k, "HS512", 0), PKIT_OK);
+	free(bad);
+	free(out);
+	pkit_jwk_key_free(k);
+}
+
+struct thread_arg {
+	const struct pkit_jwk_key *key;
+	const char *good, *bad, *alg;
+	int failures;
+};
+
+static void *
+verify_thread(void *p)
+{
+	struct thread_arg *t = p;
+	struct pkit_jws_verify_opts o;
+	struct pkit_jws *jg = NULL, *jb = NULL;
+	struct pkit_ctx c;
+	int i;
+
+	pkit_ctx_init(&c);
+	memset(&o, 0, sizeof(o));
+	o.alg = t->alg;
+	if (pkit_jws_parse(&c, t->good, strlen(t->good), "t", &jg) != 0 ||
+	    pkit_jws_parse(&c, t->bad, strlen(t->bad), "t", &jb) != 0)
+		t->failures++;
+	for (i = 0; jg != NULL && jb != NULL && i < 200; i++) {
+		if (pkit_jws_verify(&c, jg, t->key, &o, NULL) != 0)
+			t->failures++;
+		if (pkit_jws_verify(&c, jb, t->key, &o, NULL) == 0)
+			t->failures++;
+	}
+	pkit_jws_free(jg);
+	pkit_jws_free(jb);
+	pkit_ctx_release(&c);
+	return NULL;
+}
+
+/* Threads share one key object (as the CA's workers share provisioner
+ * keys): every verification gives the right answer. */
+static void
+test_threads(void **state)
+{
+	static const struct {
+		const char *alg, *kty, *crv;
+	} t[] = {
+		{ "HS256", "oct", NULL }, { "ES256", "EC", "P-256" },
+		{ "PS256", "RSA", NULL },
+	};
+	struct thread_arg args[4];
+	pthread_t th[4];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct pkit_jwk_spec spec = { t[i].kty, t[i].crv,
+		    strcmp(t[i].kty, "RSA") == 0 ? 2048 : 0, 32, 0 };
+		struct pkit_jws_sign_opts so;
+		struct pkit_jwk_key *k = NULL, *pub;
+		json_t *j = NULL;
+		char *out = NULL, *bad;
+
+		assert_int_equal(pkit_jwk_generate(&ctx, &spec, &j), PKIT_OK);
+		assert_int_equal(pkit_jwk_key_new(&ctx, j, &k), PKIT_OK);
+		pkit_jwk_free(j);
+		pub = public_of(k);
+		memset(&so, 0, sizeof(so));
+		so.alg = t[i].alg;
+		assert_int_equal(pkit_jws_sign(&ctx, k, &so,
+		    (const unsigned char *)"hello", 5, &out), PKIT_OK);
+		bad = tamper(out, strlen(out) - 5);
+		for (n = 0; n < 4; n++) {
+			args[n].key = pub;
+			args[n].good = out;
+			args[n].bad = bad;
+			args[n].alg = t[i].alg;
+			args[n].failures = 0;
+			assert_int_equal(pthread_create(&th[n], NULL,
+			    verify_thread, &args[n]), 0);
+		}
+		for (n = 0; n < 4; n++) {
+			assert_int_equal(pthread_join(th[n], NULL), 0);
+			assert_int_equal(args[n].failures, 0);
+		}
+		free(bad);
+		free(out);
+		pkit_jwk_key_free(pub);
+		pkit_jwk_key_free(k);
+	}
+}
+
 int
 main(void)
 {
@@ -554,6 +741,9 @@ main(void)
 		cmocka_unit_test(test_all_algorithms),
 		cmocka_unit_test(test_security),
 		cmocka_unit_test(test_jwt),
+		cmocka_unit_test(test_b64_public),
+		cmocka_unit_test(test_hmac_cjose_and_reuse),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
