@@ -1,23 +1,11 @@
 #!/bin/sh
 test_description='certificate verify: valid, expired, not yet valid, wrong root, missing intermediate, wrong host, bad signature'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-x509.sh"
 
-cat >ossl.cnf <<\EOC
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[int]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+{
+	ossl_cnf_head &&
+	cat <<\EOC
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -43,15 +31,7 @@ unique_subject = no
 [policy_any]
 commonName = supplied
 EOC
-
-EC='-newkey ec -pkeyopt ec_paramgen_curve:P-256'
-
-# sign CSR CA KEY SECTION OUT
-sign() {
-	openssl x509 -req -in "$1" -CA "$2" -CAkey "$3" -extfile ossl.cnf \
-		-extensions "$4" -days 30 -set_serial "0x$(openssl rand -hex 16)" \
-		-out "$5" 2>/dev/null
-}
+} >ossl.cnf
 
 # dated START END OUT: a leaf signed by int with these validity dates.
 dated() {
