@@ -8,8 +8,15 @@
 #                               step-int.crt and step-root.crt
 #   ossl_cnf_head               print the [req], [dn], [root] and [int]
 #                               sections; a script appends its own
+#   ossl_cnf_ca                 print the sections of `openssl ca` (the
+#                               database in ./ca, any subject)
 #   sign CSR CA KEY SECTION OUT a certificate for CSR with SECTION of
 #                               ossl.cnf, 30 days, a random 128-bit serial
+#   tls_server N                openssl s_server on 127.0.0.1:$PORT (a free
+#                               port) sending leaf.crt (key leaf.key) and
+#                               int.crt, for N connections; it is up when
+#                               this returns and stopped when the script
+#                               exits
 #   $EC                         openssl req options for a new P-256 key
 
 EC='-newkey ec -pkeyopt ec_paramgen_curve:P-256'
@@ -83,8 +90,44 @@ authorityKeyIdentifier = keyid:always
 EOC
 }
 
+ossl_cnf_ca() {
+	cat <<\EOC
+[ca]
+default_ca = ca_default
+[ca_default]
+dir = ca
+database = ca/index.txt
+new_certs_dir = ca
+serial = ca/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+[policy_any]
+commonName = supplied
+EOC
+}
+
 sign() {
 	openssl x509 -req -in "$1" -CA "$2" -CAkey "$3" -extfile ossl.cnf \
 		-extensions "$4" -days 30 -set_serial "0x$(openssl rand -hex 16)" \
 		-out "$5" 2>/dev/null
+}
+
+tls_server() {
+	PORT=$(free_port)
+	openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert leaf.crt \
+		-key leaf.key -cert_chain int.crt -naccept "$1" -www \
+		>server.log 2>&1 &
+	SERVER=$!
+	trap stop_tls_server EXIT
+	i=0
+	while ! $SYS_PYTHON -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null
+	do
+		i=$((i + 1)); test $i -lt 50 || break; sleep 0.1
+	done
+}
+
+stop_tls_server() {
+	kill "$SERVER" 2>/dev/null
+	wait "$SERVER" 2>/dev/null
 }

@@ -415,17 +415,7 @@ test_expect_success 'usage errors exit 2 with one line' '
 '
 
 # A TLS server on loopback that sends the leaf and the intermediate.
-PORT=$(free_port)
-openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert leaf.crt -key leaf.key \
-	-cert_chain int.crt -naccept 20 -www >server.log 2>&1 &
-SERVER=$!
-test_cleanup_server() { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; }
-trap test_cleanup_server EXIT
-i=0
-while ! $SYS_PYTHON -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null
-do
-	i=$((i + 1)); test $i -lt 50 || break; sleep 0.1
-done
+tls_server 20
 
 test_expect_success 'a live server: its chain, verified against --roots' '
 	pkit certificate inspect --short --roots root.crt --servername localhost \
@@ -455,5 +445,5 @@ test_expect_success 'an unreachable server is one line and exit 1' '
 	test_one_line err
 '
 
-test_cleanup_server
+stop_tls_server
 test_done

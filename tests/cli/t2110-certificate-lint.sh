@@ -5,7 +5,7 @@ test_description='certificate lint: known-bad certificates are flagged by the ri
 
 {
 	ossl_cnf_head &&
-	cat <<\EOC
+	cat <<\EOC &&
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -68,19 +68,8 @@ keyUsage = critical, digitalSignature
 subjectAltName = DNS:leaf.example.com
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = none
-[ca]
-default_ca = ca_default
-[ca_default]
-dir = ca
-database = ca/index.txt
-new_certs_dir = ca
-serial = ca/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-[policy_any]
-commonName = supplied
 EOC
+	ossl_cnf_ca
 } >ossl.cnf
 
 # issue SECTION CN OUT [extra openssl x509 options]: a certificate for a
