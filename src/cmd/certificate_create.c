@@ -192,7 +192,7 @@ cmd_create(struct cmd_run *run, int argc, char **argv)
 	struct create_opts o = { 0 };
 	struct pkit_keyspec spec = { 0 };
 	struct pkit_x509_issue in = { 0 };
-	const char *profile, *subject, *crtfile, *keyfile, *tmpl_name;
+	const char *profile, *subject, *crtfile, *keyfile, *tmpl_name, *text;
 	const char *sans1[1];
 	const char *const *sans;
 	size_t nsans;
@@ -297,22 +297,18 @@ cmd_create(struct cmd_run *run, int argc, char **argv)
 
 	/* Render the template and build. */
 	if (tmpl != NULL) {
+		text = (const char *)tmpl;
 		tmpl_name = o.template_file;
 	} else {
-		const char *t = o.csr ? pkit_x509_tmpl_csr :
+		text = o.csr ? pkit_x509_tmpl_csr :
 		    strcmp(profile, "root-ca") == 0 ? pkit_x509_tmpl_root :
 		    strcmp(profile, "intermediate-ca") == 0 ?
 		    pkit_x509_tmpl_intermediate : pkit_x509_tmpl_leaf;
-
 		tmpl_name = o.csr ? "csr template" : profile;
-		if ((tmpl = (unsigned char *)strdup(t)) == NULL) {
-			ret = cmd_error("out of memory");
-			goto out;
-		}
-		tmpl_len = strlen(t);
+		tmpl_len = strlen(text);
 	}
-	if ((r = pkit_x509_render(run->ctx, (const char *)tmpl, tmpl_len,
-	    tmpl_name, data, &tj)) != 0) {
+	if ((r = pkit_x509_render(run->ctx, text, tmpl_len, tmpl_name, data,
+	    &tj)) != 0) {
 		ret = cmd_fail(run, r);
 		goto out;
 	}

@@ -134,20 +134,17 @@ cmd_sign(struct cmd_run *run, int argc, char **argv)
 		goto out;
 	}
 	if (tmpl != NULL) {
+		t = (const char *)tmpl;
 		tmpl_name = o.template_file;
 	} else {
 		t = strcmp(profile, "csr") == 0 ? pkit_x509_tmpl_from_csr :
 		    strcmp(profile, "intermediate-ca") == 0 ?
 		    pkit_x509_tmpl_intermediate_pathlen : pkit_x509_tmpl_leaf;
 		tmpl_name = profile;
-		if ((tmpl = (unsigned char *)strdup(t)) == NULL) {
-			ret = cmd_error("out of memory");
-			goto out;
-		}
 		tmpl_len = strlen(t);
 	}
-	if ((r = pkit_x509_render(run->ctx, (const char *)tmpl, tmpl_len,
-	    tmpl_name, data, &tj)) != 0) {
+	if ((r = pkit_x509_render(run->ctx, t, tmpl_len, tmpl_name, data,
+	    &tj)) != 0) {
 		ret = cmd_fail(run, r);
 		goto out;
 	}

@@ -21,6 +21,12 @@
 #include "lib/nacl.h"
 #include "lib/secret.h"
 
+_Static_assert(PKIT_NACL_BOX_PUBLIC_BYTES == PKIT_NACL_SIGN_PUBLIC_BYTES &&
+    PKIT_NACL_BOX_SECRET_BYTES <= PKIT_NACL_SIGN_SECRET_BYTES,
+    "keypair_common() buffers");
+_Static_assert(PKIT_NACL_BOX_SECRET_BYTES == PKIT_NACL_SECRETBOX_KEY_BYTES,
+    "box_common() key buffer");
+
 static int cmd_box_keypair(struct cmd_run *, int, char **);
 static int cmd_box_seal(struct cmd_run *, int, char **);
 static int cmd_box_open(struct cmd_run *, int, char **);
@@ -452,14 +458,17 @@ check_keypair_paths(struct cmd_run *run, const char *pub, const char *priv)
 	return 0;
 }
 
-/* ---- box ---- */
+/* ---- box and secretbox ---- */
 
+/* box and sign keypair: the key lengths are those of the one asked for. */
 static int
-cmd_box_keypair(struct cmd_run *run, int argc, char **argv)
+keypair_common(struct cmd_run *run, int argc, char **argv, int sign)
 {
 	struct keypair_opts o = { 0 };
-	unsigned char pub[PKIT_NACL_BOX_PUBLIC_BYTES];
-	unsigned char priv[PKIT_NACL_BOX_SECRET_BYTES];
+	unsigned char pub[PKIT_NACL_SIGN_PUBLIC_BYTES];
+	unsigned char priv[PKIT_NACL_SIGN_SECRET_BYTES];
+	size_t privlen = sign ? PKIT_NACL_SIGN_SECRET_BYTES :
+	    PKIT_NACL_BOX_SECRET_BYTES;
 	char **args;
 	int nargs, r;
 
@@ -467,20 +476,30 @@ cmd_box_keypair(struct cmd_run *run, int argc, char **argv)
 		return r;
 	if ((r = check_keypair_paths(run, args[0], args[1])) != 0)
 		return r;
-	if ((r = pkit_nacl_box_keypair(run->ctx, pub, priv)) == 0)
+	r = sign ? pkit_nacl_sign_keypair(run->ctx, pub, priv) :
+	    pkit_nacl_box_keypair(run->ctx, pub, priv);
+	if (r == 0)
 		r = write_keypair(run, args[0], args[1], o.force, pub,
-		    sizeof(pub), priv, sizeof(priv));
+		    sizeof(pub), priv, privlen);
 	pkit_secret_wipe(priv, sizeof(priv));
 	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
 }
 
 static int
-box_common(struct cmd_run *run, int argc, char **argv, int seal)
+cmd_box_keypair(struct cmd_run *run, int argc, char **argv)
+{
+	return keypair_common(run, argc, argv, 0);
+}
+
+/* box (<nonce> <pub-file> <priv-file>) or secretbox (<nonce> <key-file>)
+ * seal or open. */
+static int
+box_common(struct cmd_run *run, int argc, char **argv, int box, int seal)
 {
 	struct io_opts o = { 0 };
 	unsigned char nonce[PKIT_NACL_NONCE_BYTES];
 	unsigned char pub[PKIT_NACL_BOX_PUBLIC_BYTES];
-	unsigned char priv[PKIT_NACL_BOX_SECRET_BYTES];
+	unsigned char key[PKIT_NACL_BOX_SECRET_BYTES];	/* or secretbox key */
 	unsigned char *in = NULL, *out = NULL;
 	size_t inlen = 0, outlen = 0;
 	char **args;
@@ -489,32 +508,34 @@ box_common(struct cmd_run *run, int argc, char **argv, int seal)
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
 	if ((r = pkit_nacl_nonce(run->ctx, args[0], nonce)) != 0 ||
-	    (r = pkit_nacl_key_read(run->ctx, args[1], "box public key", pub,
-	    sizeof(pub))) != 0 ||
-	    (r = load_secret(run, args[2], "box private key", priv,
-	    sizeof(priv), o.insecure)) != 0)
+	    (box && (r = pkit_nacl_key_read(run->ctx, args[1],
+	    "box public key", pub, sizeof(pub))) != 0) ||
+	    (r = load_secret(run, box ? args[2] : args[1], box ?
+	    "box private key" : "secretbox key", key, sizeof(key),
+	    o.insecure)) != 0)
 		goto out;
 	if ((r = read_input(run, !seal && !o.raw, &in, &inlen)) != 0)
 		goto out;
 	if (seal) {
-		if ((r = pkit_nacl_box_seal(run->ctx, in, inlen, nonce, pub,
-		    priv, &out, &outlen)) != 0)
-			goto out;
-		r = write_output(run, o.raw, out, outlen);
+		r = box ? pkit_nacl_box_seal(run->ctx, in, inlen, nonce, pub,
+		    key, &out, &outlen) : pkit_nacl_secretbox_seal(run->ctx,
+		    in, inlen, nonce, key, &out, &outlen);
+		if (r == 0)
+			r = write_output(run, o.raw, out, outlen);
 	} else {
-		if ((r = pkit_nacl_box_open(run->ctx, in, inlen, nonce, pub,
-		    priv, &out, &outlen)) != 0) {
-			if (r == PKIT_ERR_VERIFY)
-				pkit_seterr(run->ctx, r, "standard input: the "
-				    "box does not open with %s and %s (wrong "
-				    "key or nonce, or altered data)", args[1],
-				    args[2]);
-			goto out;
-		}
-		r = pkit_file_write(run->ctx, "-", out, outlen, 0);
+		r = box ? pkit_nacl_box_open(run->ctx, in, inlen, nonce, pub,
+		    key, &out, &outlen) : pkit_nacl_secretbox_open(run->ctx,
+		    in, inlen, nonce, key, &out, &outlen);
+		if (r == 0)
+			r = pkit_file_write(run->ctx, "-", out, outlen, 0);
+		else if (r == PKIT_ERR_VERIFY)
+			pkit_seterr(run->ctx, r, "standard input: the box "
+			    "does not open with %s%s%s (wrong key or nonce, "
+			    "or altered data)", args[1], box ? " and " : "",
+			    box ? args[2] : "");
 	}
 out:
-	pkit_secret_wipe(priv, sizeof(priv));
+	pkit_secret_wipe(key, sizeof(key));
 	/* The plaintext is the input of seal and the output of open. */
 	pkit_secret_free(in, inlen);
 	pkit_secret_free(out, outlen);
@@ -524,69 +545,25 @@ out:
 static int
 cmd_box_seal(struct cmd_run *run, int argc, char **argv)
 {
-	return box_common(run, argc, argv, 1);
+	return box_common(run, argc, argv, 1, 1);
 }
 
 static int
 cmd_box_open(struct cmd_run *run, int argc, char **argv)
 {
-	return box_common(run, argc, argv, 0);
-}
-
-/* ---- secretbox ---- */
-
-static int
-secretbox_common(struct cmd_run *run, int argc, char **argv, int seal)
-{
-	struct io_opts o = { 0 };
-	unsigned char nonce[PKIT_NACL_NONCE_BYTES];
-	unsigned char key[PKIT_NACL_SECRETBOX_KEY_BYTES];
-	unsigned char *in = NULL, *out = NULL;
-	size_t inlen = 0, outlen = 0;
-	char **args;
-	int nargs, r;
-
-	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
-		return r;
-	if ((r = pkit_nacl_nonce(run->ctx, args[0], nonce)) != 0 ||
-	    (r = load_secret(run, args[1], "secretbox key", key, sizeof(key),
-	    o.insecure)) != 0)
-		goto out;
-	if ((r = read_input(run, !seal && !o.raw, &in, &inlen)) != 0)
-		goto out;
-	if (seal) {
-		if ((r = pkit_nacl_secretbox_seal(run->ctx, in, inlen, nonce,
-		    key, &out, &outlen)) != 0)
-			goto out;
-		r = write_output(run, o.raw, out, outlen);
-	} else {
-		if ((r = pkit_nacl_secretbox_open(run->ctx, in, inlen, nonce,
-		    key, &out, &outlen)) != 0) {
-			if (r == PKIT_ERR_VERIFY)
-				pkit_seterr(run->ctx, r, "standard input: the "
-				    "box does not open with %s (wrong key or "
-				    "nonce, or altered data)", args[1]);
-			goto out;
-		}
-		r = pkit_file_write(run->ctx, "-", out, outlen, 0);
-	}
-out:
-	pkit_secret_wipe(key, sizeof(key));
-	pkit_secret_free(in, inlen);
-	pkit_secret_free(out, outlen);
-	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
+	return box_common(run, argc, argv, 1, 0);
 }
 
 static int
 cmd_secretbox_seal(struct cmd_run *run, int argc, char **argv)
 {
-	return secretbox_common(run, argc, argv, 1);
+	return box_common(run, argc, argv, 0, 1);
 }
 
 static int
 cmd_secretbox_open(struct cmd_run *run, int argc, char **argv)
 {
-	return secretbox_common(run, argc, argv, 0);
+	return box_common(run, argc, argv, 0, 0);
 }
 
 /* ---- sign ---- */
@@ -594,146 +571,113 @@ cmd_secretbox_open(struct cmd_run *run, int argc, char **argv)
 static int
 cmd_sign_keypair(struct cmd_run *run, int argc, char **argv)
 {
-	struct keypair_opts o = { 0 };
-	unsigned char pub[PKIT_NACL_SIGN_PUBLIC_BYTES];
-	unsigned char priv[PKIT_NACL_SIGN_SECRET_BYTES];
+	return keypair_common(run, argc, argv, 1);
+}
+
+/* sign (<priv-file>) or open (<pub-file>) a signed message. */
+static int
+sign_common(struct cmd_run *run, int argc, char **argv, int sign)
+{
+	struct io_opts o = { 0 };
+	unsigned char key[PKIT_NACL_SIGN_SECRET_BYTES];	/* or the public key */
+	unsigned char *in = NULL, *out = NULL;
+	size_t inlen = 0, outlen = 0;
 	char **args;
 	int nargs, r;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
-	if ((r = check_keypair_paths(run, args[0], args[1])) != 0)
-		return r;
-	if ((r = pkit_nacl_sign_keypair(run->ctx, pub, priv)) == 0)
-		r = write_keypair(run, args[0], args[1], o.force, pub,
-		    sizeof(pub), priv, sizeof(priv));
-	pkit_secret_wipe(priv, sizeof(priv));
+	r = sign ? load_secret(run, args[0], "sign private key", key,
+	    PKIT_NACL_SIGN_SECRET_BYTES, o.insecure) :
+	    pkit_nacl_key_read(run->ctx, args[0], "sign public key", key,
+	    PKIT_NACL_SIGN_PUBLIC_BYTES);
+	if (r != 0 || (r = read_input(run, !sign && !o.raw, &in, &inlen)) != 0)
+		goto out;
+	if (sign) {
+		r = pkit_nacl_sign(run->ctx, in, inlen, key, &out, &outlen);
+		if (r == 0)
+			r = write_output(run, o.raw, out, outlen);
+	} else {
+		r = pkit_nacl_sign_open(run->ctx, in, inlen, key, &out,
+		    &outlen);
+		if (r == 0)
+			r = pkit_file_write(run->ctx, "-", out, outlen, 0);
+		else if (r == PKIT_ERR_VERIFY)
+			pkit_seterr(run->ctx, r, "standard input: the "
+			    "signature does not verify with %s", args[0]);
+	}
+out:
+	pkit_secret_wipe(key, sizeof(key));
+	free(in);
+	free(out);
 	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
 }
 
 static int
 cmd_sign_sign(struct cmd_run *run, int argc, char **argv)
 {
-	struct io_opts o = { 0 };
-	unsigned char priv[PKIT_NACL_SIGN_SECRET_BYTES];
-	unsigned char *in = NULL, *out = NULL;
-	size_t inlen = 0, outlen = 0;
-	char **args;
-	int nargs, r;
-
-	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
-		return r;
-	if ((r = load_secret(run, args[0], "sign private key", priv,
-	    sizeof(priv), o.insecure)) != 0)
-		goto out;
-	if ((r = read_input(run, 0, &in, &inlen)) != 0)
-		goto out;
-	if ((r = pkit_nacl_sign(run->ctx, in, inlen, priv, &out,
-	    &outlen)) != 0)
-		goto out;
-	r = write_output(run, o.raw, out, outlen);
-out:
-	pkit_secret_wipe(priv, sizeof(priv));
-	free(in);
-	free(out);
-	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
+	return sign_common(run, argc, argv, 1);
 }
 
 static int
 cmd_sign_open(struct cmd_run *run, int argc, char **argv)
 {
-	struct io_opts o = { 0 };
-	unsigned char pub[PKIT_NACL_SIGN_PUBLIC_BYTES];
-	unsigned char *in = NULL, *out = NULL;
-	size_t inlen = 0, outlen = 0;
-	char **args;
-	int nargs, r;
-
-	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
-		return r;
-	if ((r = pkit_nacl_key_read(run->ctx, args[0], "sign public key", pub,
-	    sizeof(pub))) != 0)
-		goto out;
-	if ((r = read_input(run, !o.raw, &in, &inlen)) != 0)
-		goto out;
-	if ((r = pkit_nacl_sign_open(run->ctx, in, inlen, pub, &out,
-	    &outlen)) != 0) {
-		if (r == PKIT_ERR_VERIFY)
-			pkit_seterr(run->ctx, r, "standard input: the "
-			    "signature does not verify with %s", args[0]);
-		goto out;
-	}
-	r = pkit_file_write(run->ctx, "-", out, outlen, 0);
-out:
-	free(in);
-	free(out);
-	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
+	return sign_common(run, argc, argv, 0);
 }
 
 /* ---- auth ---- */
 
+/* digest (<key-file>) or verify (<key-file> <tag>) an authenticator. */
 static int
-cmd_auth_digest(struct cmd_run *run, int argc, char **argv)
+auth_common(struct cmd_run *run, int argc, char **argv, int verify)
 {
 	struct io_opts o = { 0 };
 	unsigned char key[PKIT_NACL_AUTH_KEY_BYTES], tag[PKIT_NACL_AUTH_BYTES];
-	unsigned char *in = NULL;
-	size_t inlen = 0;
+	unsigned char *in = NULL, *want = NULL;
+	size_t inlen = 0, wantlen = 0;
 	char **args, *hex = NULL;
 	int nargs, r;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
-	if ((r = load_secret(run, args[0], "auth key", key, sizeof(key),
-	    o.insecure)) != 0)
-		goto out;
-	if ((r = read_input(run, 0, &in, &inlen)) != 0)
-		goto out;
-	if ((r = pkit_nacl_auth(run->ctx, in, inlen, key, tag)) != 0 ||
-	    (r = pkit_hex_encode(run->ctx, tag, sizeof(tag), 0, &hex)) != 0)
-		goto out;
-	printf("%s\n", hex);
-out:
-	pkit_secret_wipe(key, sizeof(key));
-	free(in);
-	free(hex);
-	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
-}
-
-static int
-cmd_auth_verify(struct cmd_run *run, int argc, char **argv)
-{
-	struct io_opts o = { 0 };
-	unsigned char key[PKIT_NACL_AUTH_KEY_BYTES];
-	unsigned char *in = NULL, *tag = NULL;
-	size_t inlen = 0, taglen = 0;
-	char **args;
-	int nargs, r;
-
-	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
-		return r;
-	if (pkit_hex_decode(run->ctx, args[1], strlen(args[1]), &tag,
-	    &taglen) != 0 || taglen != PKIT_NACL_AUTH_BYTES) {
+	if (verify && (pkit_hex_decode(run->ctx, args[1], strlen(args[1]),
+	    &want, &wantlen) != 0 || wantlen != PKIT_NACL_AUTH_BYTES)) {
 		r = pkit_seterr(run->ctx, PKIT_ERR_FORMAT,
 		    "tag '%s': not %d hex digits", args[1],
 		    2 * PKIT_NACL_AUTH_BYTES);
 		goto out;
 	}
 	if ((r = load_secret(run, args[0], "auth key", key, sizeof(key),
-	    o.insecure)) != 0)
+	    o.insecure)) != 0 ||
+	    (r = read_input(run, 0, &in, &inlen)) != 0)
 		goto out;
-	if ((r = read_input(run, 0, &in, &inlen)) != 0)
-		goto out;
-	if ((r = pkit_nacl_auth_verify(run->ctx, in, inlen, key, tag)) != 0) {
-		if (r == PKIT_ERR_VERIFY)
+	if (verify) {
+		r = pkit_nacl_auth_verify(run->ctx, in, inlen, key, want);
+		if (r == 0)
+			printf("ok\n");
+		else if (r == PKIT_ERR_VERIFY)
 			pkit_seterr(run->ctx, r, "standard input: the "
 			    "authenticator does not match under %s", args[0]);
-		goto out;
+	} else if ((r = pkit_nacl_auth(run->ctx, in, inlen, key, tag)) == 0 &&
+	    (r = pkit_hex_encode(run->ctx, tag, sizeof(tag), 0, &hex)) == 0) {
+		printf("%s\n", hex);
 	}
-	printf("ok\n");
 out:
 	pkit_secret_wipe(key, sizeof(key));
 	free(in);
-	free(tag);
+	free(want);
+	free(hex);
 	return r == PKIT_OK ? EXIT_OK : cmd_fail(run, r);
+}
+
+static int
+cmd_auth_digest(struct cmd_run *run, int argc, char **argv)
+{
+	return auth_common(run, argc, argv, 0);
+}
+
+static int
+cmd_auth_verify(struct cmd_run *run, int argc, char **argv)
+{
+	return auth_common(run, argc, argv, 1);
 }

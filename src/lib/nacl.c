@@ -25,6 +25,8 @@ _Static_assert(PKIT_NACL_SECRETBOX_KEY_BYTES == crypto_secretbox_KEYBYTES,
     "secretbox key");
 _Static_assert(PKIT_NACL_SECRETBOX_MAC_BYTES == crypto_secretbox_MACBYTES,
     "secretbox mac");
+_Static_assert(PKIT_NACL_BOX_MAC_BYTES == PKIT_NACL_SECRETBOX_MAC_BYTES,
+    "one seal() and open_box() for both");
 _Static_assert(PKIT_NACL_SIGN_PUBLIC_BYTES == crypto_sign_PUBLICKEYBYTES,
     "sign public key");
 _Static_assert(PKIT_NACL_SIGN_SECRET_BYTES == crypto_sign_SECRETKEYBYTES,
@@ -129,10 +131,12 @@ pkit_nacl_box_keypair(struct pkit_ctx *ctx,
 	return PKIT_OK;
 }
 
-int
-pkit_nacl_box_seal(struct pkit_ctx *ctx, const unsigned char *msg,
+/* box (with peer_pub) or secretbox (without, key alone): the MAC and the
+ * ciphertext of msg; what names it in errors. */
+static int
+seal(struct pkit_ctx *ctx, const char *what, const unsigned char *msg,
     size_t len, const unsigned char nonce[PKIT_NACL_NONCE_BYTES],
-    const unsigned char *peer_pub, const unsigned char *priv,
+    const unsigned char *peer_pub, const unsigned char *key,
     unsigned char **out, size_t *outlen)
 {
 	unsigned char *c;
@@ -140,17 +144,63 @@ pkit_nacl_box_seal(struct pkit_ctx *ctx, const unsigned char *msg,
 	*out = NULL;
 	*outlen = 0;
 	if (len > NACL_MSG_MAX)
-		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "box: message");
-	if ((c = alloc_out(len + crypto_box_MACBYTES)) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "box");
-	if (crypto_box_easy(c, msg, len, nonce, peer_pub, priv) != 0) {
+		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "%s: message",
+		    what);
+	if ((c = alloc_out(len + PKIT_NACL_BOX_MAC_BYTES)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", what);
+	if (peer_pub != NULL ?
+	    crypto_box_easy(c, msg, len, nonce, peer_pub, key) != 0 :
+	    crypto_secretbox_easy(c, msg, len, nonce, key) != 0) {
 		free(c);
+		if (peer_pub != NULL)
+			return pkit_seterr(ctx, PKIT_ERR_CRYPTO,
+			    "box: cannot seal with this public key");
 		return pkit_seterr(ctx, PKIT_ERR_CRYPTO,
-		    "box: cannot seal with this public key");
+		    "crypto_secretbox_easy failed");
 	}
 	*out = c;
-	*outlen = len + crypto_box_MACBYTES;
+	*outlen = len + PKIT_NACL_BOX_MAC_BYTES;
 	return PKIT_OK;
+}
+
+/* The other way of seal(). */
+static int
+open_box(struct pkit_ctx *ctx, const char *what, const unsigned char *box,
+    size_t len, const unsigned char nonce[PKIT_NACL_NONCE_BYTES],
+    const unsigned char *peer_pub, const unsigned char *key,
+    unsigned char **out, size_t *outlen)
+{
+	unsigned char *m;
+	size_t n;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len < PKIT_NACL_BOX_MAC_BYTES)
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+		    "%s: %zu bytes is too short to be a box", what, len);
+	n = len - PKIT_NACL_BOX_MAC_BYTES;
+	if ((m = alloc_out(n)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "%s", what);
+	if (peer_pub != NULL ?
+	    crypto_box_open_easy(m, box, len, nonce, peer_pub, key) != 0 :
+	    crypto_secretbox_open_easy(m, box, len, nonce, key) != 0) {
+		pkit_secret_free(m, n + 1);
+		return pkit_seterr(ctx, PKIT_ERR_VERIFY,
+		    "%s: cannot authenticate or decrypt (wrong key or nonce, "
+		    "or altered data)", what);
+	}
+	*out = m;
+	*outlen = n;
+	return PKIT_OK;
+}
+
+int
+pkit_nacl_box_seal(struct pkit_ctx *ctx, const unsigned char *msg,
+    size_t len, const unsigned char nonce[PKIT_NACL_NONCE_BYTES],
+    const unsigned char *peer_pub, const unsigned char *priv,
+    unsigned char **out, size_t *outlen)
+{
+	return seal(ctx, "box", msg, len, nonce, peer_pub, priv, out, outlen);
 }
 
 int
@@ -159,26 +209,8 @@ pkit_nacl_box_open(struct pkit_ctx *ctx, const unsigned char *box,
     const unsigned char *peer_pub, const unsigned char *priv,
     unsigned char **out, size_t *outlen)
 {
-	unsigned char *m;
-	size_t n;
-
-	*out = NULL;
-	*outlen = 0;
-	if (len < crypto_box_MACBYTES)
-		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
-		    "box: %zu bytes is too short to be a box", len);
-	n = len - crypto_box_MACBYTES;
-	if ((m = alloc_out(n)) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "box");
-	if (crypto_box_open_easy(m, box, len, nonce, peer_pub, priv) != 0) {
-		pkit_secret_free(m, n + 1);
-		return pkit_seterr(ctx, PKIT_ERR_VERIFY,
-		    "box: cannot authenticate or decrypt (wrong key or nonce, "
-		    "or altered data)");
-	}
-	*out = m;
-	*outlen = n;
-	return PKIT_OK;
+	return open_box(ctx, "box", box, len, nonce, peer_pub, priv, out,
+	    outlen);
 }
 
 int
@@ -186,23 +218,7 @@ pkit_nacl_secretbox_seal(struct pkit_ctx *ctx, const unsigned char *msg,
     size_t len, const unsigned char nonce[PKIT_NACL_NONCE_BYTES],
     const unsigned char *key, unsigned char **out, size_t *outlen)
 {
-	unsigned char *c;
-
-	*out = NULL;
-	*outlen = 0;
-	if (len > NACL_MSG_MAX)
-		return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE,
-		    "secretbox: message");
-	if ((c = alloc_out(len + crypto_secretbox_MACBYTES)) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "secretbox");
-	if (crypto_secretbox_easy(c, msg, len, nonce, key) != 0) {
-		free(c);
-		return pkit_seterr(ctx, PKIT_ERR_CRYPTO,
-		    "crypto_secretbox_easy failed");
-	}
-	*out = c;
-	*outlen = len + crypto_secretbox_MACBYTES;
-	return PKIT_OK;
+	return seal(ctx, "secretbox", msg, len, nonce, NULL, key, out, outlen);
 }
 
 int
@@ -210,26 +226,8 @@ pkit_nacl_secretbox_open(struct pkit_ctx *ctx, const unsigned char *box,
     size_t len, const unsigned char nonce[PKIT_NACL_NONCE_BYTES],
     const unsigned char *key, unsigned char **out, size_t *outlen)
 {
-	unsigned char *m;
-	size_t n;
-
-	*out = NULL;
-	*outlen = 0;
-	if (len < crypto_secretbox_MACBYTES)
-		return pkit_seterr(ctx, PKIT_ERR_FORMAT,
-		    "secretbox: %zu bytes is too short to be a box", len);
-	n = len - crypto_secretbox_MACBYTES;
-	if ((m = alloc_out(n)) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "secretbox");
-	if (crypto_secretbox_open_easy(m, box, len, nonce, key) != 0) {
-		pkit_secret_free(m, n + 1);
-		return pkit_seterr(ctx, PKIT_ERR_VERIFY,
-		    "secretbox: cannot authenticate or decrypt (wrong key or "
-		    "nonce, or altered data)");
-	}
-	*out = m;
-	*outlen = n;
-	return PKIT_OK;
+	return open_box(ctx, "secretbox", box, len, nonce, NULL, key, out,
+	    outlen);
 }
 
 int

@@ -1778,11 +1778,32 @@ set_range_vars(struct exec *e, const struct pipe *p, json_t *key, json_t *val)
 	return 0;
 }
 
+/* One element of range: the variables of the pipeline set to key and val,
+ * then the body with val as dot.  key is a new reference (NULL: out of
+ * memory) that this consumes. */
+static int
+range_one(struct exec *e, const struct node *n, json_t *key, json_t *val)
+{
+	size_t m = e->nvars;
+	int r;
+
+	if (key == NULL)
+		return nomem(e);
+	if ((r = set_range_vars(e, n->pipe, key, val)) == 0)
+		r = exec_list(e, n->list, val);
+	json_decref(key);
+	var_pop(e, m);
+	return r;
+}
+
+/* range over an array (index, element), an object (key, value, in key
+ * order) or an integer N (0 to N-1, one variable at most). */
 static int
 exec_range(struct exec *e, const struct node *n, json_t *dot)
 {
 	struct pipe pp = *n->pipe;
-	json_t *v = NULL, *key = NULL;
+	json_t *v = NULL, *key;
+	const char **k = NULL;
 	size_t mark = e->nvars, i, cnt = 0;
 	int r = 0;
 
@@ -1791,69 +1812,36 @@ exec_range(struct exec *e, const struct node *n, json_t *dot)
 		return r;
 	if (v != NULL && json_is_array(v)) {
 		cnt = json_array_size(v);
-		for (i = 0; i < cnt && r == 0; i++) {
-			size_t m = e->nvars;
-
-			if ((r = step(e)) != 0)
-				break;
-			if ((key = json_integer((json_int_t)i)) == NULL) {
-				r = nomem(e);
-				break;
-			}
-			if ((r = set_range_vars(e, n->pipe, key,
-			    json_array_get(v, i))) == 0)
-				r = exec_list(e, n->list, json_array_get(v, i));
-			json_decref(key);
-			var_pop(e, m);
-		}
 	} else if (v != NULL && json_is_object(v)) {
-		const char **k = sorted_keys(v, &cnt);
-
-		if (k == NULL) {
+		if ((k = sorted_keys(v, &cnt)) == NULL) {
 			json_decref(v);
 			return nomem(e);
 		}
-		for (i = 0; i < cnt && r == 0; i++) {
-			size_t m = e->nvars;
-			json_t *val = json_object_get(v, k[i]);
-
-			if ((r = step(e)) != 0)
-				break;
-			if ((key = json_string(k[i])) == NULL) {
-				r = nomem(e);
-				break;
-			}
-			if ((r = set_range_vars(e, n->pipe, key, val)) == 0)
-				r = exec_list(e, n->list, val);
-			json_decref(key);
-			var_pop(e, m);
-		}
-		free(k);
 	} else if (v != NULL && json_is_integer(v)) {
 		json_int_t lim = json_integer_value(v);
 
 		cnt = lim > 0 ? (size_t)lim : 0;
-		for (i = 0; i < cnt && r == 0; i++) {
-			size_t m = e->nvars;
-
-			if ((r = step(e)) != 0)
-				break;
-			if ((key = json_integer((json_int_t)i)) == NULL) {
-				r = nomem(e);
-				break;
-			}
-			if (n->pipe->ndecl == 2)
-				r = xerr(e, "can't use two variables to range "
-				    "over an integer");
-			else if ((r = set_range_vars(e, n->pipe, key,
-			    key)) == 0)
-				r = exec_list(e, n->list, key);
-			json_decref(key);
-			var_pop(e, m);
-		}
 	} else if (v != NULL && !json_is_null(v)) {
 		r = xerr(e, "range can't iterate over %s", go_type(v));
 	}
+	for (i = 0; i < cnt && r == 0; i++) {
+		if ((r = step(e)) != 0)
+			break;
+		if (json_is_array(v)) {
+			r = range_one(e, n, json_integer((json_int_t)i),
+			    json_array_get(v, i));
+		} else if (k != NULL) {
+			r = range_one(e, n, json_string(k[i]),
+			    json_object_get(v, k[i]));
+		} else if (n->pipe->ndecl == 2) {
+			r = xerr(e, "can't use two variables to range over "
+			    "an integer");
+		} else {
+			key = json_integer((json_int_t)i);
+			r = range_one(e, n, key, key);
+		}
+	}
+	free(k);
 	if (r == 0 && cnt == 0 && n->elselist != NULL)
 		r = exec_list(e, n->elselist, dot);
 	var_pop(e, mark);
@@ -2259,52 +2247,45 @@ ordered(struct exec *e, const char *fn, json_t **a, int *c)
 	return 0;
 }
 
+/* lt, le, gt and ge: whether compare(a[0], a[1]) is from lo to hi. */
 static int
-f_lt(struct exec *e, json_t **a, size_t n, json_t **out)
+order(struct exec *e, const char *fn, json_t **a, int lo, int hi,
+    json_t **out)
 {
 	int c, r;
 
-	(void)n;
-	if ((r = ordered(e, "lt", a, &c)) != 0)
+	if ((r = ordered(e, fn, a, &c)) != 0)
 		return r;
-	*out = json_boolean(c < 0);
+	*out = json_boolean(c >= lo && c <= hi);
 	return 0;
+}
+
+static int
+f_lt(struct exec *e, json_t **a, size_t n, json_t **out)
+{
+	(void)n;
+	return order(e, "lt", a, -1, -1, out);
 }
 
 static int
 f_le(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	int c, r;
-
 	(void)n;
-	if ((r = ordered(e, "le", a, &c)) != 0)
-		return r;
-	*out = json_boolean(c <= 0);
-	return 0;
+	return order(e, "le", a, -1, 0, out);
 }
 
 static int
 f_gt(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	int c, r;
-
 	(void)n;
-	if ((r = ordered(e, "gt", a, &c)) != 0)
-		return r;
-	*out = json_boolean(c > 0);
-	return 0;
+	return order(e, "gt", a, 1, 1, out);
 }
 
 static int
 f_ge(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	int c, r;
-
 	(void)n;
-	if ((r = ordered(e, "ge", a, &c)) != 0)
-		return r;
-	*out = json_boolean(c >= 0);
-	return 0;
+	return order(e, "ge", a, 0, 1, out);
 }
 
 static int
@@ -2543,79 +2524,78 @@ has_suffix(const char *s, size_t sl, const char *x, size_t xl)
 }
 
 static int
-f_trimprefix(struct exec *e, json_t **a, size_t n, json_t **out)
+has_infix(const char *s, size_t sl, const char *x, size_t xl)
+{
+	return xl == 0 || memmem(s, sl, x, xl) != NULL;
+}
+
+/* trimPrefix and trimSuffix: a[1] without the affix a[0] at its start
+ * (suffix 0) or end (1). */
+static int
+trim_affix(struct exec *e, const char *fn, json_t **a, int suffix,
+    json_t **out)
 {
 	const char *x, *s;
 	size_t xl, sl;
 	int r;
 
-	(void)n;
-	if ((r = two_strings(e, "trimPrefix", a, &x, &xl, &s, &sl)) != 0)
+	if ((r = two_strings(e, fn, a, &x, &xl, &s, &sl)) != 0)
 		return r;
-	if (has_prefix(s, sl, x, xl))
-		*out = json_stringn_nocheck(s + xl, sl - xl);
+	if (suffix ? has_suffix(s, sl, x, xl) : has_prefix(s, sl, x, xl))
+		*out = json_stringn_nocheck(s + (suffix ? 0 : xl), sl - xl);
 	else
 		*out = json_incref(a[1]);
 	return *out == NULL ? nomem(e) : 0;
+}
+
+static int
+f_trimprefix(struct exec *e, json_t **a, size_t n, json_t **out)
+{
+	(void)n;
+	return trim_affix(e, "trimPrefix", a, 0, out);
 }
 
 static int
 f_trimsuffix(struct exec *e, json_t **a, size_t n, json_t **out)
 {
+	(void)n;
+	return trim_affix(e, "trimSuffix", a, 1, out);
+}
+
+/* hasPrefix, hasSuffix and contains: has(a[1], a[0]). */
+static int
+string_has(struct exec *e, const char *fn, json_t **a,
+    int (*has)(const char *, size_t, const char *, size_t), json_t **out)
+{
 	const char *x, *s;
 	size_t xl, sl;
 	int r;
 
-	(void)n;
-	if ((r = two_strings(e, "trimSuffix", a, &x, &xl, &s, &sl)) != 0)
+	if ((r = two_strings(e, fn, a, &x, &xl, &s, &sl)) != 0)
 		return r;
-	if (has_suffix(s, sl, x, xl))
-		*out = json_stringn_nocheck(s, sl - xl);
-	else
-		*out = json_incref(a[1]);
-	return *out == NULL ? nomem(e) : 0;
+	*out = json_boolean(has(s, sl, x, xl));
+	return 0;
 }
 
 static int
 f_hasprefix(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	const char *x, *s;
-	size_t xl, sl;
-	int r;
-
 	(void)n;
-	if ((r = two_strings(e, "hasPrefix", a, &x, &xl, &s, &sl)) != 0)
-		return r;
-	*out = json_boolean(has_prefix(s, sl, x, xl));
-	return 0;
+	return string_has(e, "hasPrefix", a, has_prefix, out);
 }
 
 static int
 f_hassuffix(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	const char *x, *s;
-	size_t xl, sl;
-	int r;
-
 	(void)n;
-	if ((r = two_strings(e, "hasSuffix", a, &x, &xl, &s, &sl)) != 0)
-		return r;
-	*out = json_boolean(has_suffix(s, sl, x, xl));
-	return 0;
+	return string_has(e, "hasSuffix", a, has_suffix, out);
 }
 
 static int
 f_contains(struct exec *e, json_t **a, size_t n, json_t **out)
 {
-	const char *x, *s;
-	size_t xl, sl;
-	int r;
-
 	(void)n;
-	if ((r = two_strings(e, "contains", a, &x, &xl, &s, &sl)) != 0)
-		return r;
-	*out = json_boolean(xl == 0 || memmem(s, sl, x, xl) != NULL);
-	return 0;
+	return string_has(e, "contains", a, has_infix, out);
 }
 
 static int

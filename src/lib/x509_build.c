@@ -1433,6 +1433,19 @@ out:
 	return r;
 }
 
+/* Go's convertName, for the usage names: '_' dropped (and the names are
+ * compared in any case). */
+static void
+go_name(const char *s, char *norm, size_t size)
+{
+	size_t j = 0;
+
+	for (; *s != '\0' && j + 1 < size; s++)
+		if (*s != '_')
+			norm[j++] = *s;
+	norm[j] = '\0';
+}
+
 static int
 build_ku(struct tj *t, struct exts *e)
 {
@@ -1446,15 +1459,9 @@ build_ku(struct tj *t, struct exts *e)
 	if ((bs = ASN1_BIT_STRING_new()) == NULL)
 		return pkit_seterr(t->ctx, PKIT_ERR_NOMEM, "%s", t->name);
 	for (i = 0; i < n; i++) {
-		const char *s = ms_get(v, i);
 		char norm[64];
-		size_t j = 0;
 
-		/* Go's convertName: lower case, '_' dropped. */
-		for (; *s != '\0' && j + 1 < sizeof(norm); s++)
-			if (*s != '_')
-				norm[j++] = *s;
-		norm[j] = '\0';
+		go_name(ms_get(v, i), norm, sizeof(norm));
 		for (k = 0; k < NELEM(ku_names); k++)
 			if (strcasecmp(ku_names[k].name, norm) == 0)
 				break;
@@ -1499,12 +1506,8 @@ build_eku(struct tj *t, struct exts *e)
 
 		if (i < n) {
 			char norm[64];
-			size_t j = 0;
 
-			for (; *s != '\0' && j + 1 < sizeof(norm); s++)
-				if (*s != '_')
-					norm[j++] = *s;
-			norm[j] = '\0';
+			go_name(s, norm, sizeof(norm));
 			for (k = 0; k < NELEM(eku_names); k++)
 				if (strcasecmp(eku_names[k].name, norm) == 0)
 					break;

@@ -1,11 +1,10 @@
-/* x509_info.c - certificates and CSRs in words: the long text, the short
- * text and JSON.
+/* x509_info.c - certificates and CSRs in words: the long text and the
+ * short text, and reading the input (the JSON is in x509_info_json.c).
  *
  * The long text follows step's certinfo layout (step-cli.md §2.1 and the
  * step 0.19 captures) byte for byte where step decodes a field, and decodes
- * the extensions it leaves out in the same style.  The JSON follows
- * zcrypto's field names and order (§2.3).  Every decoder here goes through
- * OpenSSL's ASN.1 types; nothing parses DER by hand.
+ * the extensions it leaves out in the same style.  Every decoder here goes
+ * through OpenSSL's ASN.1 types; nothing parses DER by hand.
  */
 #include "config.h"
 
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <openssl/asn1.h>
 #include <openssl/asn1t.h>
 #include <openssl/bn.h>
@@ -30,10 +28,10 @@
 #include "p12.h"
 #include "x509.h"
 #include "x509_info.h"
+#include "x509_info_impl.h"
 
 /* ---- smallstep and other private extensions -------------------------- */
 
-#define OID_STEP_PROVISIONER	"1.3.6.1.4.1.37476.9000.64.1"
 #define OID_STEP_RA		"1.3.6.1.4.1.37476.9000.64.2"
 #define OID_STEP_ENDPOINT	"1.3.6.1.4.1.37476.9000.64.3"
 #define OID_STEP_DEVICE		"1.3.6.1.4.1.37476.9000.64.4"
@@ -45,21 +43,12 @@
 #define OID_TPM_MODEL		"2.23.133.2.2"
 #define OID_TPM_VERSION		"2.23.133.2.3"
 
-/* Step Provisioner ::= SEQUENCE { type INTEGER, name OCTET STRING,
- *   credentialID OCTET STRING, keyValuePairs SEQUENCE OF String OPTIONAL } */
-typedef struct {
-	ASN1_INTEGER *type;
-	ASN1_OCTET_STRING *name;
-	ASN1_OCTET_STRING *credential_id;
-	STACK_OF(ASN1_STRING) *kv;
-} STEP_PROVISIONER;
-
 ASN1_SEQUENCE(STEP_PROVISIONER) = {
 	ASN1_SIMPLE(STEP_PROVISIONER, type, ASN1_INTEGER),
 	ASN1_SIMPLE(STEP_PROVISIONER, name, ASN1_OCTET_STRING),
 	ASN1_SIMPLE(STEP_PROVISIONER, credential_id, ASN1_OCTET_STRING),
 	ASN1_SEQUENCE_OF_OPT(STEP_PROVISIONER, kv, DIRECTORYSTRING),
-} static_ASN1_SEQUENCE_END(STEP_PROVISIONER)
+} ASN1_SEQUENCE_END(STEP_PROVISIONER)
 
 /* Step Registration Authority ::= SEQUENCE { type String,
  *   certificateID String OPTIONAL,
@@ -120,19 +109,27 @@ ASN1_SEQUENCE(HW_MODULE) = {
 	ASN1_SIMPLE(HW_MODULE, serial, ASN1_OCTET_STRING),
 } static_ASN1_SEQUENCE_END(HW_MODULE)
 
-static const char *const step_provisioner_types[] = {
-	"NOOP", "JWK", "OIDC", "GCP", "AWS", "Azure", "ACME", "X5C", "K8sSA",
-	"SSHPOP", "SCEP", "Nebula",
-};
 
 static const char *const step_endpoint_kinds[] = {
 	"Unknown", "Device", "Workload", "People", "Agent", "Account",
 };
 
+const char *
+info_step_provisioner_type(long t)
+{
+	static const char *const types[] = {
+		"NOOP", "JWK", "OIDC", "GCP", "AWS", "Azure", "ACME", "X5C",
+		"K8sSA", "SSHPOP", "SCEP", "Nebula",
+	};
+
+	return t >= 0 && (size_t)t < sizeof(types) / sizeof(types[0]) ?
+	    types[t] : NULL;
+}
+
 /* Decode a DER value with one of the templates above; NULL if it does not
  * parse or has trailing bytes. */
-static void *
-item_d2i(const ASN1_ITEM *it, const unsigned char *p, long len)
+void *
+info_item_d2i(const ASN1_ITEM *it, const unsigned char *p, long len)
 {
 	const unsigned char *q = p;
 	ASN1_VALUE *v;
@@ -155,25 +152,25 @@ static const char *const months[12] = {
 	"Nov", "Dec",
 };
 
-static void
-oid_text(const ASN1_OBJECT *obj, char *buf, size_t size)
+void
+info_oid_text(const ASN1_OBJECT *obj, char *buf, size_t size)
 {
 	if (OBJ_obj2txt(buf, (int)size, obj, 1) <= 0)
 		snprintf(buf, size, "?");
 }
 
-static int
-oid_is(const ASN1_OBJECT *obj, const char *dotted)
+int
+info_oid_is(const ASN1_OBJECT *obj, const char *dotted)
 {
 	char buf[128];
 
-	oid_text(obj, buf, sizeof(buf));
+	info_oid_text(obj, buf, sizeof(buf));
 	return strcmp(buf, dotted) == 0;
 }
 
 /* An ASN.1 string as UTF-8 (malloc'd, OPENSSL_free), or NULL. */
-static char *
-str_utf8(const ASN1_STRING *s)
+char *
+info_str_utf8(const ASN1_STRING *s)
 {
 	unsigned char *u = NULL;
 	int n;
@@ -188,8 +185,8 @@ str_utf8(const ASN1_STRING *s)
 }
 
 /* Bytes of a non-negative BIGNUM with no leading zeros (Go's Bytes()). */
-static unsigned char *
-bn_bytes(const BIGNUM *bn, size_t *len)
+unsigned char *
+info_bn_bytes(const BIGNUM *bn, size_t *len)
 {
 	int n = BN_num_bytes(bn);
 	unsigned char *p = malloc(n > 0 ? (size_t)n : 1);
@@ -228,8 +225,8 @@ hex_upper(FILE *fp, const unsigned char *p, size_t n)
 		fprintf(fp, "%s%02X", i ? ":" : "", p[i]);
 }
 
-static void
-hex_plain(char *buf, size_t size, const unsigned char *p, size_t n)
+void
+info_hex_plain(char *buf, size_t size, const unsigned char *p, size_t n)
 {
 	size_t i;
 
@@ -321,21 +318,21 @@ attr_label(const ASN1_OBJECT *obj, char *buf, size_t size, int *known)
 		}
 	}
 	*known = 0;
-	oid_text(obj, buf, size);
+	info_oid_text(obj, buf, size);
 }
 
 static void
 entry_value(const X509_NAME_ENTRY *e, char *buf, size_t size)
 {
 	const ASN1_STRING *d = X509_NAME_ENTRY_get_data(e);
-	char *u = str_utf8(d);
+	char *u = info_str_utf8(d);
 
 	if (u != NULL) {
 		snprintf(buf, size, "%s", u);
 		OPENSSL_free(u);
 	} else {
 		buf[0] = '#';
-		hex_plain(buf + 1, size - 1, ASN1_STRING_get0_data(d),
+		info_hex_plain(buf + 1, size - 1, ASN1_STRING_get0_data(d),
 		    (size_t)ASN1_STRING_length(d));
 	}
 }
@@ -374,8 +371,8 @@ pkit_x509_name_cn(const X509_NAME *name, char *buf, size_t size)
 }
 
 /* zcrypto's issuer_dn/subject_dn: "O=Test, CN=Test CA". */
-static void
-name_dn(const X509_NAME *name, char *buf, size_t size)
+void
+info_name_dn(const X509_NAME *name, char *buf, size_t size)
 {
 	int i, n = X509_NAME_entry_count(name);
 	size_t off = 0;
@@ -390,7 +387,7 @@ name_dn(const X509_NAME *name, char *buf, size_t size)
 		if (nid != NID_undef)
 			snprintf(label, sizeof(label), "%s", OBJ_nid2sn(nid));
 		else
-			oid_text(o, label, sizeof(label));
+			info_oid_text(o, label, sizeof(label));
 		entry_value(e, value, sizeof(value));
 		off += (size_t)snprintf(buf + off, size - off, "%s%s=%s",
 		    i ? ", " : "", label, value);
@@ -457,7 +454,7 @@ pkit_x509_sigalg_name(const X509_ALGOR *alg, char *buf, size_t size)
 		snprintf(buf, size, "%s-RSAPSS", h);
 		return;
 	}
-	oid_text(obj, buf, size);
+	info_oid_text(obj, buf, size);
 }
 
 /* The RSA key size as Go's short form counts it: whole bytes. */
@@ -469,8 +466,8 @@ bytes_bits(EVP_PKEY *pk)
 
 /* Go's public key algorithm name and the short form's parameter ("P-256",
  * "2048", "256").  Either output may be NULL. */
-static void
-pk_names(X509_PUBKEY *xpk, char *alg, size_t asize, char *param,
+void
+info_pk_names(X509_PUBKEY *xpk, char *alg, size_t asize, char *param,
     size_t psize)
 {
 	EVP_PKEY *pk = X509_PUBKEY_get0(xpk);
@@ -480,7 +477,7 @@ pk_names(X509_PUBKEY *xpk, char *alg, size_t asize, char *param,
 	X509_PUBKEY_get0_param((ASN1_OBJECT **)&obj, NULL, NULL, NULL, xpk);
 	if (pk == NULL) {
 		ERR_clear_error();
-		oid_text(obj, a, sizeof(a));
+		info_oid_text(obj, a, sizeof(a));
 	} else if (EVP_PKEY_is_a(pk, "RSA")) {
 		snprintf(a, sizeof(a), "RSA");
 		snprintf(p, sizeof(p), "%d", bytes_bits(pk));
@@ -533,7 +530,7 @@ bn_block(FILE *fp, const char *label, const BIGNUM *bn)
 	size_t n;
 
 	fprintf(fp, "%16s%s:", "", label);
-	if (bn == NULL || (b = bn_bytes(bn, &n)) == NULL) {
+	if (bn == NULL || (b = info_bn_bytes(bn, &n)) == NULL) {
 		fputc('\n', fp);
 		return;
 	}
@@ -548,7 +545,7 @@ print_pubkey(FILE *fp, X509_PUBKEY *xpk)
 	BIGNUM *a = NULL, *b = NULL, *c = NULL, *d = NULL;
 	char alg[80], param[64];
 
-	pk_names(xpk, alg, sizeof(alg), param, sizeof(param));
+	info_pk_names(xpk, alg, sizeof(alg), param, sizeof(param));
 	fprintf(fp, "%8sSubject Public Key Info:\n", "");
 	fprintf(fp, "%12sPublic Key Algorithm: %s\n", "", alg);
 	if (pk != NULL && EVP_PKEY_is_a(pk, "RSA") &&
@@ -639,7 +636,7 @@ print_unknown_ext(FILE *fp, const ASN1_OBJECT *obj, int crit,
 {
 	char oid[128];
 
-	oid_text(obj, oid, sizeof(oid));
+	info_oid_text(obj, oid, sizeof(oid));
 	ext_header(fp, oid, crit);
 	print_raw_value(fp, ASN1_STRING_get0_data(data),
 	    (size_t)ASN1_STRING_length(data));
@@ -657,14 +654,14 @@ ip_text(const ASN1_OCTET_STRING *ip, char *buf, size_t size)
 		inet_ntop(AF_INET6, p, buf, (socklen_t)size);
 	} else {
 		buf[0] = '?';
-		hex_plain(buf + 1, size - 1, p, n > 0 ? (size_t)n : 0);
+		info_hex_plain(buf + 1, size - 1, p, n > 0 ? (size_t)n : 0);
 	}
 }
 
 /* An IP range of a name constraint (address then mask) as Go's IPNet
  * prints it: "10.0.0.0/8", or the mask in hex when it is not a prefix. */
-static void
-ip_range_text(const ASN1_OCTET_STRING *ip, char *buf, size_t size)
+void
+info_ip_range_text(const ASN1_OCTET_STRING *ip, char *buf, size_t size)
 {
 	const unsigned char *p = ASN1_STRING_get0_data(ip);
 	int n = ASN1_STRING_length(ip), half = n / 2, i, bits = 0, prefix = 1;
@@ -688,7 +685,7 @@ ip_range_text(const ASN1_OCTET_STRING *ip, char *buf, size_t size)
 	} else {
 		char hex[80];
 
-		hex_plain(hex, sizeof(hex), p + half, (size_t)half);
+		info_hex_plain(hex, sizeof(hex), p + half, (size_t)half);
 		snprintf(buf, size, "%s/%s", addr, hex);
 	}
 }
@@ -730,11 +727,11 @@ gn_text(const GENERAL_NAME *gn, char *buf, size_t size)
 		snprintf(buf, size, "DirName:%s", tmp);
 		break;
 	case GEN_RID:
-		oid_text(gn->d.registeredID, tmp, sizeof(tmp));
+		info_oid_text(gn->d.registeredID, tmp, sizeof(tmp));
 		snprintf(buf, size, "Registered ID:%s", tmp);
 		break;
 	case GEN_OTHERNAME:
-		oid_text(gn->d.otherName->type_id, tmp, sizeof(tmp));
+		info_oid_text(gn->d.otherName->type_id, tmp, sizeof(tmp));
 		snprintf(buf, size, "othername:%s", tmp);
 		break;
 	case GEN_X400:
@@ -750,8 +747,8 @@ gn_text(const GENERAL_NAME *gn, char *buf, size_t size)
 }
 
 /* The value of a general name of type t, without prefix. */
-static void
-gn_value(const GENERAL_NAME *gn, char *buf, size_t size)
+void
+info_gn_value(const GENERAL_NAME *gn, char *buf, size_t size)
 {
 	switch (gn->type) {
 	case GEN_DNS:
@@ -780,7 +777,7 @@ san_line(FILE *fp, const GENERAL_NAMES *gns, int t, const char *prefix)
 
 		if (gn->type != t)
 			continue;
-		gn_value(gn, v, sizeof(v));
+		info_gn_value(gn, v, sizeof(v));
 		if (n++ == 0)
 			fprintf(fp, "%16s%s%s", "", prefix, v);
 		else
@@ -796,10 +793,10 @@ print_othername(FILE *fp, const OTHERNAME *on)
 	const ASN1_TYPE *v = on->value;
 	char oid[128];
 
-	oid_text(on->type_id, oid, sizeof(oid));
+	info_oid_text(on->type_id, oid, sizeof(oid));
 	if (strcmp(oid, OID_UPN) == 0 && v != NULL &&
 	    v->type == V_ASN1_UTF8STRING) {
-		char *u = str_utf8(v->value.utf8string);
+		char *u = info_str_utf8(v->value.utf8string);
 
 		fprintf(fp, "%16sUPN: %s\n", "", u ? u : "");
 		OPENSSL_free(u);
@@ -807,17 +804,17 @@ print_othername(FILE *fp, const OTHERNAME *on)
 	}
 	if (strcmp(oid, OID_PERMANENT_ID) == 0 && v != NULL &&
 	    v->type == V_ASN1_SEQUENCE) {
-		PERMANENT_ID *pi = item_d2i(ASN1_ITEM_rptr(PERMANENT_ID),
+		PERMANENT_ID *pi = info_item_d2i(ASN1_ITEM_rptr(PERMANENT_ID),
 		    v->value.sequence->data, v->value.sequence->length);
 
 		if (pi != NULL) {
-			char *u = str_utf8(pi->value), a[128];
+			char *u = info_str_utf8(pi->value), a[128];
 
 			if (u != NULL)
 				fprintf(fp, "%16sPermanent Identifier: %s", "",
 				    u);
 			if (pi->assigner != NULL) {
-				oid_text(pi->assigner, a, sizeof(a));
+				info_oid_text(pi->assigner, a, sizeof(a));
 				fprintf(fp, ", Assigner: %s", a);
 			}
 			fputc('\n', fp);
@@ -829,13 +826,13 @@ print_othername(FILE *fp, const OTHERNAME *on)
 	}
 	if (strcmp(oid, OID_HW_MODULE) == 0 && v != NULL &&
 	    v->type == V_ASN1_SEQUENCE) {
-		HW_MODULE *hw = item_d2i(ASN1_ITEM_rptr(HW_MODULE),
+		HW_MODULE *hw = info_item_d2i(ASN1_ITEM_rptr(HW_MODULE),
 		    v->value.sequence->data, v->value.sequence->length);
 
 		if (hw != NULL) {
 			char t[128];
 
-			oid_text(hw->type, t, sizeof(t));
+			info_oid_text(hw->type, t, sizeof(t));
 			fprintf(fp, "%16sHardware Module Name: Type: %s, "
 			    "Serial Number: %.*s\n", "", t,
 			    ASN1_STRING_length(hw->serial),
@@ -870,11 +867,11 @@ print_dirname(FILE *fp, const X509_NAME *dn)
 		const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
 		const char *label = NULL;
 
-		if (oid_is(o, OID_TPM_MANUFACTURER))
+		if (info_oid_is(o, OID_TPM_MANUFACTURER))
 			label = "TPM Manufacturer";
-		else if (oid_is(o, OID_TPM_MODEL))
+		else if (info_oid_is(o, OID_TPM_MODEL))
 			label = "TPM Model";
-		else if (oid_is(o, OID_TPM_VERSION))
+		else if (info_oid_is(o, OID_TPM_VERSION))
 			label = "TPM Version";
 
 		if (label == NULL)
@@ -946,11 +943,7 @@ print_key_usage(FILE *fp, const ASN1_BIT_STRING *bs)
 	fputc('\n', fp);
 }
 
-static const struct eku_name {
-	int nid;
-	const char *text;	/* certinfo */
-	const char *json;	/* zcrypto */
-} eku_names[] = {
+static const struct eku_name eku_names[] = {
 	{ NID_anyExtendedKeyUsage, "Any Usage", "any" },
 	{ NID_server_auth, "Server Authentication", "server_auth" },
 	{ NID_client_auth, "Client Authentication", "client_auth" },
@@ -975,8 +968,8 @@ static const struct eku_name {
 	  "microsoft_encrypted_file_system" },
 };
 
-static const struct eku_name *
-eku_lookup(const ASN1_OBJECT *o)
+const struct eku_name *
+info_eku_lookup(const ASN1_OBJECT *o)
 {
 	int nid = OBJ_obj2nid(o);
 	size_t i;
@@ -995,10 +988,10 @@ print_eku(FILE *fp, const EXTENDED_KEY_USAGE *eku)
 
 	for (i = 0; i < n; i++) {
 		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
-		const struct eku_name *e = eku_lookup(o);
+		const struct eku_name *e = info_eku_lookup(o);
 
 		if (e == NULL)
-			oid_text(o, oid, sizeof(oid));
+			info_oid_text(o, oid, sizeof(oid));
 		fprintf(fp, "%s%s", i == 0 ? "" : ", ", e ? e->text : oid);
 	}
 	if (n > 0)
@@ -1030,11 +1023,11 @@ subtree_lines(FILE *fp, const STACK_OF(GENERAL_SUBTREE) *st, int t,
 		if (gn->type != t)
 			continue;
 		if (t == GEN_IPADD)
-			ip_range_text(gn->d.iPAddress, v, sizeof(v));
+			info_ip_range_text(gn->d.iPAddress, v, sizeof(v));
 		else if (t == GEN_DIRNAME)
 			pkit_x509_name_text(gn->d.directoryName, v, sizeof(v));
 		else
-			gn_value(gn, v, sizeof(v));
+			info_gn_value(gn, v, sizeof(v));
 		if (n++ == 0)
 			fprintf(fp, "%18s%s: %s", "", label, v);
 		else
@@ -1120,7 +1113,7 @@ print_policies(FILE *fp, const CERTIFICATEPOLICIES *cp)
 	for (i = 0; i < sk_POLICYINFO_num(cp); i++) {
 		const POLICYINFO *pi = sk_POLICYINFO_value(cp, i);
 
-		oid_text(pi->policyid, oid, sizeof(oid));
+		info_oid_text(pi->policyid, oid, sizeof(oid));
 		fprintf(fp, "%16sPolicy: %s\n", "", oid);
 		for (j = 0; j < sk_POLICYQUALINFO_num(pi->qualifiers); j++) {
 			const POLICYQUALINFO *q =
@@ -1133,11 +1126,11 @@ print_policies(FILE *fp, const CERTIFICATEPOLICIES *cp)
 			} else if (nid == NID_id_qt_unotice &&
 			    q->d.usernotice != NULL) {
 				const USERNOTICE *un = q->d.usernotice;
-				char *t = str_utf8(un->exptext);
+				char *t = info_str_utf8(un->exptext);
 
 				fprintf(fp, "%18sUser Notice:", "");
 				if (un->noticeref != NULL) {
-					char *o = str_utf8(
+					char *o = info_str_utf8(
 					    un->noticeref->organization);
 
 					fprintf(fp, " Organization: %s",
@@ -1149,7 +1142,7 @@ print_policies(FILE *fp, const CERTIFICATEPOLICIES *cp)
 				fputc('\n', fp);
 				OPENSSL_free(t);
 			} else {
-				oid_text(q->pqualid, oid, sizeof(oid));
+				info_oid_text(q->pqualid, oid, sizeof(oid));
 				fprintf(fp, "%18sQualifier: %s\n", "", oid);
 			}
 		}
@@ -1189,7 +1182,7 @@ print_aia(FILE *fp, const AUTHORITY_INFO_ACCESS *aia)
 			}
 			gn_text(ad->location, v, sizeof(v));
 			if (m == sizeof(methods) / sizeof(methods[0])) {
-				oid_text(ad->method, oid, sizeof(oid));
+				info_oid_text(ad->method, oid, sizeof(oid));
 				fprintf(fp, "%16s%s - %s\n", "", oid, v);
 				continue;
 			}
@@ -1241,8 +1234,9 @@ print_scts(FILE *fp, const STACK_OF(SCT) *scts)
 static void
 print_step_provisioner(FILE *fp, const ASN1_OCTET_STRING *data, int crit)
 {
-	STEP_PROVISIONER *sp = item_d2i(ASN1_ITEM_rptr(STEP_PROVISIONER),
+	STEP_PROVISIONER *sp = info_item_d2i(ASN1_ITEM_rptr(STEP_PROVISIONER),
 	    ASN1_STRING_get0_data(data), ASN1_STRING_length(data));
+	const char *type;
 	long t;
 	int i, n;
 
@@ -1253,9 +1247,8 @@ print_step_provisioner(FILE *fp, const ASN1_OCTET_STRING *data, int crit)
 		return;
 	}
 	t = ASN1_INTEGER_get(sp->type);
-	if (t >= 0 && (size_t)t < sizeof(step_provisioner_types) /
-	    sizeof(step_provisioner_types[0]))
-		fprintf(fp, "%16sType: %s\n", "", step_provisioner_types[t]);
+	if ((type = info_step_provisioner_type(t)) != NULL)
+		fprintf(fp, "%16sType: %s\n", "", type);
 	else
 		fprintf(fp, "%16sType: %ld (unknown)\n", "", t);
 	fprintf(fp, "%16sName: %.*s\n", "", ASN1_STRING_length(sp->name),
@@ -1266,8 +1259,8 @@ print_step_provisioner(FILE *fp, const ASN1_OCTET_STRING *data, int crit)
 		    (const char *)ASN1_STRING_get0_data(sp->credential_id));
 	n = sk_ASN1_STRING_num(sp->kv);
 	for (i = 0; i < n; i += 2) {
-		char *k = str_utf8(sk_ASN1_STRING_value(sp->kv, i));
-		char *v = i + 1 < n ? str_utf8(sk_ASN1_STRING_value(sp->kv,
+		char *k = info_str_utf8(sk_ASN1_STRING_value(sp->kv, i));
+		char *v = i + 1 < n ? info_str_utf8(sk_ASN1_STRING_value(sp->kv,
 		    i + 1)) : NULL;
 
 		fprintf(fp, "%16s%s: %s\n", "", k ? k : "", v ? v : "-");
@@ -1286,22 +1279,22 @@ print_step_other(FILE *fp, const char *oid, const ASN1_OCTET_STRING *data,
 	int i, n;
 
 	if (strcmp(oid, OID_STEP_RA) == 0) {
-		STEP_RA *ra = item_d2i(ASN1_ITEM_rptr(STEP_RA), p, len);
+		STEP_RA *ra = info_item_d2i(ASN1_ITEM_rptr(STEP_RA), p, len);
 		char *s;
 
 		if (ra == NULL)
 			return -1;
 		ext_header(fp, "X509v3 Step Registration Authority", crit);
-		s = str_utf8(ra->type);
+		s = info_str_utf8(ra->type);
 		fprintf(fp, "%16sType: %s\n", "", s ? s : "");
 		OPENSSL_free(s);
-		if ((s = str_utf8(ra->cert_id)) != NULL && *s != '\0')
+		if ((s = info_str_utf8(ra->cert_id)) != NULL && *s != '\0')
 			fprintf(fp, "%16sCertificateID: %s\n", "", s);
 		OPENSSL_free(s);
 		n = sk_ASN1_STRING_num(ra->kv);
 		for (i = 0; i < n; i += 2) {
-			char *k = str_utf8(sk_ASN1_STRING_value(ra->kv, i));
-			char *v = i + 1 < n ? str_utf8(sk_ASN1_STRING_value(
+			char *k = info_str_utf8(sk_ASN1_STRING_value(ra->kv, i));
+			char *v = i + 1 < n ? info_str_utf8(sk_ASN1_STRING_value(
 			    ra->kv, i + 1)) : NULL;
 
 			fprintf(fp, "%16s%s: %s\n", "", k ? k : "",
@@ -1313,7 +1306,7 @@ print_step_other(FILE *fp, const char *oid, const ASN1_OCTET_STRING *data,
 		return 0;
 	}
 	if (strcmp(oid, OID_STEP_ENDPOINT) == 0) {
-		STEP_ENDPOINT *me = item_d2i(ASN1_ITEM_rptr(STEP_ENDPOINT), p,
+		STEP_ENDPOINT *me = info_item_d2i(ASN1_ITEM_rptr(STEP_ENDPOINT), p,
 		    len);
 		char *s;
 		long k;
@@ -1328,20 +1321,20 @@ print_step_other(FILE *fp, const char *oid, const ASN1_OCTET_STRING *data,
 			    step_endpoint_kinds[k]);
 		else
 			fprintf(fp, "%16sKind: %ld (unknown)\n", "", k);
-		s = str_utf8(me->id);
+		s = info_str_utf8(me->id);
 		fprintf(fp, "%16sEndpointID: %s\n", "", s ? s : "");
 		OPENSSL_free(s);
 		ASN1_item_free((ASN1_VALUE *)me, ASN1_ITEM_rptr(STEP_ENDPOINT));
 		return 0;
 	}
 	if (strcmp(oid, OID_STEP_DEVICE) == 0) {
-		STEP_DEVICE *md = item_d2i(ASN1_ITEM_rptr(STEP_DEVICE), p, len);
+		STEP_DEVICE *md = info_item_d2i(ASN1_ITEM_rptr(STEP_DEVICE), p, len);
 		char *s;
 
 		if (md == NULL)
 			return -1;
 		ext_header(fp, "X509v3 Step Managed Device", crit);
-		s = str_utf8(md->id);
+		s = info_str_utf8(md->id);
 		fprintf(fp, "%16sDeviceID: %s\n", "", s ? s : "");
 		OPENSSL_free(s);
 		ASN1_item_free((ASN1_VALUE *)md, ASN1_ITEM_rptr(STEP_DEVICE));
@@ -1362,7 +1355,7 @@ print_extension(FILE *fp, X509_EXTENSION *ext)
 	void *v = NULL;
 	char oid[128];
 
-	oid_text(obj, oid, sizeof(oid));
+	info_oid_text(obj, oid, sizeof(oid));
 	if (strcmp(oid, OID_STEP_PROVISIONER) == 0) {
 		print_step_provisioner(fp, data, crit);
 		return;
@@ -1536,8 +1529,8 @@ print_extension(FILE *fp, X509_EXTENSION *ext)
 			const POLICY_MAPPING *pmap =
 			    sk_POLICY_MAPPING_value(pm, i);
 
-			oid_text(pmap->issuerDomainPolicy, a, sizeof(a));
-			oid_text(pmap->subjectDomainPolicy, b, sizeof(b));
+			info_oid_text(pmap->issuerDomainPolicy, a, sizeof(a));
+			info_oid_text(pmap->subjectDomainPolicy, b, sizeof(b));
 			fprintf(fp, "%16s%s:%s\n", "", a, b);
 		}
 		sk_POLICY_MAPPING_pop_free(pm, POLICY_MAPPING_free);
@@ -1589,7 +1582,7 @@ print_serial(FILE *fp, const ASN1_INTEGER *ai)
 
 	if (bn != NULL) {
 		BN_set_negative(bn, 0);
-		b = bn_bytes(bn, &n);
+		b = info_bn_bytes(bn, &n);
 	}
 	fprintf(fp, "%8sSerial Number: %s (", "", dec ? dec : "?");
 	if (n > 0)
@@ -1679,7 +1672,7 @@ print_csr_attributes(FILE *fp, X509_REQ *req)
 		if (nid != NID_undef)
 			snprintf(oid, sizeof(oid), "%s", OBJ_nid2ln(nid));
 		else
-			oid_text(o, oid, sizeof(oid));
+			info_oid_text(o, oid, sizeof(oid));
 		fprintf(fp, "%12s%s:\n", "", oid);
 		for (j = 0; j < X509_ATTRIBUTE_count(a); j++) {
 			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(a, j);
@@ -1693,7 +1686,7 @@ print_csr_attributes(FILE *fp, X509_REQ *req)
 			    t->type != V_ASN1_OBJECT &&
 			    t->type != V_ASN1_BOOLEAN &&
 			    t->type != V_ASN1_NULL &&
-			    (s = str_utf8(t->value.asn1_string)) != NULL) {
+			    (s = info_str_utf8(t->value.asn1_string)) != NULL) {
 				fprintf(fp, "%16s%s\n", "", s);
 				OPENSSL_free(s);
 				continue;
@@ -1776,7 +1769,7 @@ short_subject(FILE *fp, const char *cn, const GENERAL_NAMES *gns)
 
 			if (gn->type != order[k])
 				continue;
-			gn_value(gn, v, sizeof(v));
+			info_gn_value(gn, v, sizeof(v));
 			if (strcmp(v, cn) == 0)
 				continue;
 			fprintf(fp, "%s%s\n", n++ ? "               " :
@@ -1787,8 +1780,8 @@ short_subject(FILE *fp, const char *cn, const GENERAL_NAMES *gns)
 		fprintf(fp, "  Subject: \n");
 }
 
-static int
-is_self_signed(X509 *crt)
+int
+info_is_self_signed(X509 *crt)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(crt);
 	int ok;
@@ -1803,8 +1796,8 @@ is_self_signed(X509 *crt)
 	return ok;
 }
 
-static int
-is_ca(X509 *crt)
+int
+info_is_ca(X509 *crt)
 {
 	BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(crt, NID_basic_constraints,
 	    NULL, NULL);
@@ -1837,11 +1830,11 @@ pkit_x509_info_short(struct pkit_ctx *ctx, X509 *crt, char **out)
 		BN_free(bn);
 		return pkit_seterr_sys(ctx, "formatting output");
 	}
-	pk_names(X509_get_X509_PUBKEY(crt), alg, sizeof(alg), param,
+	info_pk_names(X509_get_X509_PUBKEY(crt), alg, sizeof(alg), param,
 	    sizeof(param));
 	abbreviate(dec ? dec : "?", serial, sizeof(serial));
 	fprintf(fp, "X.509v3 %s Certificate (%s %s) [Serial: %s]\n",
-	    !is_ca(crt) ? "TLS" : is_self_signed(crt) ? "Root CA" :
+	    !info_is_ca(crt) ? "TLS" : info_is_self_signed(crt) ? "Root CA" :
 	    "Intermediate CA", alg, param, serial);
 	pkit_x509_name_cn(X509_get_subject_name(crt), cn, sizeof(cn));
 	pkit_x509_name_cn(X509_get_issuer_name(crt), icn, sizeof(icn));
@@ -1853,9 +1846,9 @@ pkit_x509_info_short(struct pkit_ctx *ctx, X509 *crt, char **out)
 		STEP_PROVISIONER *sp;
 		char id[256], idab[64];
 
-		if (!oid_is(X509_EXTENSION_get_object(e), OID_STEP_PROVISIONER))
+		if (!info_oid_is(X509_EXTENSION_get_object(e), OID_STEP_PROVISIONER))
 			continue;
-		if ((sp = item_d2i(ASN1_ITEM_rptr(STEP_PROVISIONER),
+		if ((sp = info_item_d2i(ASN1_ITEM_rptr(STEP_PROVISIONER),
 		    ASN1_STRING_get0_data(d), ASN1_STRING_length(d))) == NULL)
 			break;
 		snprintf(id, sizeof(id), "%.*s",
@@ -1881,8 +1874,8 @@ pkit_x509_info_short(struct pkit_ctx *ctx, X509 *crt, char **out)
 	return close_stream(ctx, fp, &buf, out);
 }
 
-static GENERAL_NAMES *
-csr_sans(X509_REQ *req)
+GENERAL_NAMES *
+info_csr_sans(X509_REQ *req)
 {
 	STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(req);
 	GENERAL_NAMES *gns = X509V3_get_d2i(exts, NID_subject_alt_name, NULL,
@@ -1896,7 +1889,7 @@ csr_sans(X509_REQ *req)
 int
 pkit_x509_csr_info_short(struct pkit_ctx *ctx, X509_REQ *req, char **out)
 {
-	GENERAL_NAMES *gns = csr_sans(req);
+	GENERAL_NAMES *gns = info_csr_sans(req);
 	char *buf = NULL, cn[1024], alg[80], param[64];
 	size_t size = 0;
 	FILE *fp;
@@ -1906,7 +1899,7 @@ pkit_x509_csr_info_short(struct pkit_ctx *ctx, X509_REQ *req, char **out)
 		GENERAL_NAMES_free(gns);
 		return pkit_seterr_sys(ctx, "formatting output");
 	}
-	pk_names(X509_REQ_get_X509_PUBKEY(req), alg, sizeof(alg), param,
+	info_pk_names(X509_REQ_get_X509_PUBKEY(req), alg, sizeof(alg), param,
 	    sizeof(param));
 	fprintf(fp, "X.509v3 Certificate Signing Request (%s %s)\n", alg,
 	    param);
@@ -1915,1168 +1908,6 @@ pkit_x509_csr_info_short(struct pkit_ctx *ctx, X509_REQ *req, char **out)
 	GENERAL_NAMES_free(gns);
 	ERR_clear_error();
 	return close_stream(ctx, fp, &buf, out);
-}
-
-/* ---- JSON ------------------------------------------------------------ */
-
-/* The JSON builders note allocation failures here instead of checking
- * every call. */
-struct jb {
-	struct pkit_ctx *ctx;
-	int oom;
-};
-
-static void
-put(struct jb *jb, json_t *obj, const char *key, json_t *v)
-{
-	if (v == NULL || obj == NULL || json_object_set_new(obj, key, v) != 0)
-		jb->oom = 1;
-}
-
-static void
-push(struct jb *jb, json_t *arr, json_t *v)
-{
-	if (v == NULL || arr == NULL || json_array_append_new(arr, v) != 0)
-		jb->oom = 1;
-}
-
-static json_t *
-jb64(const unsigned char *p, size_t n)
-{
-	char *s;
-	json_t *j;
-
-	if (n > 64 * 1024 * 1024 || (s = malloc(4 * ((n + 2) / 3) + 1)) == NULL)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)s, p, (int)n);
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
-static json_t *
-jbn64(const BIGNUM *bn)
-{
-	unsigned char *b;
-	size_t n;
-	json_t *j;
-
-	if (bn == NULL || (b = bn_bytes(bn, &n)) == NULL)
-		return NULL;
-	j = jb64(b, n);
-	free(b);
-	return j;
-}
-
-static json_t *
-jhex(const unsigned char *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-	json_t *j;
-
-	if (s == NULL)
-		return NULL;
-	hex_plain(s, 2 * n + 1, p, n);
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
-/* A JSON string from bytes that may not be UTF-8. */
-static json_t *
-jstrn(const char *p, size_t n)
-{
-	json_t *j = json_stringn(p, n);
-	size_t i;
-	char *s;
-
-	if (j != NULL || (s = malloc(n + 1)) == NULL)
-		return j;
-	for (i = 0; i < n; i++)
-		s[i] = (unsigned char)p[i] < 0x80 && p[i] != '\0' ? p[i] : '?';
-	j = json_stringn(s, n);
-	free(s);
-	return j;
-}
-
-static json_t *
-jasn1str(const ASN1_STRING *s)
-{
-	char *u = str_utf8(s);
-	json_t *j;
-
-	if (u == NULL)
-		return jstrn((const char *)ASN1_STRING_get0_data(s),
-		    (size_t)ASN1_STRING_length(s));
-	j = jstrn(u, strlen(u));
-	OPENSSL_free(u);
-	return j;
-}
-
-static json_t *
-joid(const ASN1_OBJECT *o)
-{
-	char buf[128];
-
-	oid_text(o, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-static json_t *
-jfingerprint(struct jb *jb, const char *alg, const unsigned char *p,
-    size_t n)
-{
-	EVP_MD *md = EVP_MD_fetch(jb->ctx->libctx, alg, jb->ctx->propq);
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	json_t *j = NULL;
-
-	if (md != NULL && EVP_Digest(p, n, d, &dl, md, NULL))
-		j = jhex(d, dl);
-	else
-		j = json_string("");
-	EVP_MD_free(md);
-	ERR_clear_error();
-	return j;
-}
-
-static const struct name_key {
-	int nid;
-	const char *key;
-} name_keys[] = {
-	{ NID_commonName, "common_name" },
-	{ NID_serialNumber, "serial_number" },
-	{ NID_countryName, "country" },
-	{ NID_localityName, "locality" },
-	{ NID_stateOrProvinceName, "province" },
-	{ NID_streetAddress, "street_address" },
-	{ NID_organizationName, "organization" },
-	{ NID_organizationalUnitName, "organizational_unit" },
-	{ NID_postalCode, "postal_code" },
-	{ NID_domainComponent, "domain_component" },
-	{ NID_pkcs9_emailAddress, "email_address" },
-	{ NID_givenName, "given_name" },
-	{ NID_surname, "surname" },
-	{ NID_jurisdictionCountryName, "jurisdiction_country" },
-	{ NID_jurisdictionLocalityName, "jurisdiction_locality" },
-	{ NID_jurisdictionStateOrProvinceName, "jurisdiction_province" },
-};
-
-static json_t *
-jname(struct jb *jb, const X509_NAME *name)
-{
-	json_t *o = json_object(), *arr, *unknown = NULL;
-	int i, n = X509_NAME_entry_count(name);
-	size_t k;
-
-	for (k = 0; k < sizeof(name_keys) / sizeof(name_keys[0]); k++) {
-		arr = NULL;
-		for (i = 0; i < n; i++) {
-			const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-
-			if (OBJ_obj2nid(X509_NAME_ENTRY_get_object(e)) !=
-			    name_keys[k].nid)
-				continue;
-			if (arr == NULL)
-				arr = json_array();
-			push(jb, arr, jasn1str(X509_NAME_ENTRY_get_data(e)));
-		}
-		if (arr != NULL)
-			put(jb, o, name_keys[k].key, arr);
-	}
-	for (i = 0; i < n; i++) {
-		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
-		json_t *a;
-
-		for (k = 0; k < sizeof(name_keys) / sizeof(name_keys[0]); k++)
-			if (name_keys[k].nid == nid)
-				break;
-		if (k < sizeof(name_keys) / sizeof(name_keys[0]))
-			continue;
-		if (unknown == NULL)
-			unknown = json_array();
-		a = json_object();
-		put(jb, a, "type", joid(X509_NAME_ENTRY_get_object(e)));
-		put(jb, a, "value", jasn1str(X509_NAME_ENTRY_get_data(e)));
-		push(jb, unknown, a);
-	}
-	if (unknown != NULL)
-		put(jb, o, "unknown_attributes", unknown);
-	return o;
-}
-
-static json_t *
-jsigalg(const X509_ALGOR *alg)
-{
-	const ASN1_OBJECT *obj;
-	char name[128];
-	json_t *o = json_object();
-
-	X509_ALGOR_get0(&obj, NULL, NULL, alg);
-	pkit_x509_sigalg_name(alg, name, sizeof(name));
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "oid", joid(obj));
-	return o;
-}
-
-static json_t *
-jtime(const ASN1_TIME *t)
-{
-	char buf[40];
-	long long e = 0;
-
-	pkit_asn1_time_epoch(t, &e);
-	if (e < 0)
-		return json_string("1970-01-01T00:00:00Z");
-	if (e > 253402300799LL)
-		return json_string("9999-12-31T23:59:59Z");
-	pkit_asn1_time_rfc3339(t, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-static json_t *
-jkeyinfo(struct jb *jb, X509_PUBKEY *xpk)
-{
-	EVP_PKEY *pk = X509_PUBKEY_get0(xpk);
-	json_t *o = json_object(), *ka = json_object(), *k;
-	BIGNUM *a = NULL, *b = NULL, *c = NULL, *d = NULL;
-	unsigned char *der = NULL;
-	char alg[80];
-	int n;
-
-	pk_names(xpk, alg, sizeof(alg), NULL, 0);
-	put(jb, ka, "name", json_string(alg));
-	put(jb, o, "key_algorithm", ka);
-	if (pk != NULL && EVP_PKEY_is_a(pk, "RSA") &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &a) &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &b)) {
-		k = json_object();
-		put(jb, k, "exponent",
-		    json_integer((json_int_t)BN_get_word(b)));
-		put(jb, k, "modulus", jbn64(a));
-		put(jb, k, "length", json_integer(BN_num_bits(a)));
-		put(jb, o, "rsa_public_key", k);
-	} else if (pk != NULL && EVP_PKEY_is_a(pk, "EC") &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X, &a) &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_Y, &b)) {
-		char g[64], param[64];
-		size_t gl = 0;
-		EC_GROUP *grp = NULL;
-		BIGNUM *p = BN_new(), *ca = BN_new(), *cb = BN_new(),
-		    *gx = BN_new(), *gy = BN_new();
-		const unsigned char *raw = NULL;
-		int rawlen = 0;
-
-		pk_names(xpk, NULL, 0, param, sizeof(param));
-		if (EVP_PKEY_get_utf8_string_param(pk,
-		    OSSL_PKEY_PARAM_GROUP_NAME, g, sizeof(g), &gl))
-			grp = EC_GROUP_new_by_curve_name_ex(jb->ctx->libctx,
-			    jb->ctx->propq, OBJ_sn2nid(g));
-		k = json_object();
-		if (grp != NULL && p && ca && cb && gx && gy &&
-		    EC_GROUP_get_curve(grp, p, ca, cb, NULL) &&
-		    EC_POINT_get_affine_coordinates(grp,
-		    EC_GROUP_get0_generator(grp), gx, gy, NULL)) {
-			put(jb, k, "b", jbn64(cb));
-			put(jb, k, "curve", json_string(param));
-			put(jb, k, "gx", jbn64(gx));
-			put(jb, k, "gy", jbn64(gy));
-			put(jb, k, "length",
-			    json_integer(EVP_PKEY_get_bits(pk)));
-			put(jb, k, "n", jbn64(EC_GROUP_get0_order(grp)));
-			put(jb, k, "p", jbn64(p));
-		} else {
-			put(jb, k, "curve", json_string(param));
-			put(jb, k, "length",
-			    json_integer(EVP_PKEY_get_bits(pk)));
-		}
-		X509_PUBKEY_get0_param(NULL, &raw, &rawlen, NULL, xpk);
-		put(jb, k, "pub", jb64(raw, rawlen > 0 ? (size_t)rawlen : 0));
-		put(jb, k, "x", jbn64(a));
-		put(jb, k, "y", jbn64(b));
-		put(jb, o, "ecdsa_public_key", k);
-		EC_GROUP_free(grp);
-		BN_free(p);
-		BN_free(ca);
-		BN_free(cb);
-		BN_free(gx);
-		BN_free(gy);
-	} else if (pk != NULL && EVP_PKEY_is_a(pk, "DSA") &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_PUB_KEY, &a) &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_FFC_P, &b) &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_FFC_Q, &c) &&
-	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_FFC_G, &d)) {
-		k = json_object();
-		put(jb, k, "g", jbn64(d));
-		put(jb, k, "p", jbn64(b));
-		put(jb, k, "q", jbn64(c));
-		put(jb, k, "y", jbn64(a));
-		put(jb, o, "dsa_public_key", k);
-	} else if (pk != NULL && (EVP_PKEY_is_a(pk, "ED25519") ||
-	    EVP_PKEY_is_a(pk, "ED448"))) {
-		unsigned char raw[64];
-		size_t rl = sizeof(raw);
-
-		k = json_object();
-		if (EVP_PKEY_get_raw_public_key(pk, raw, &rl))
-			put(jb, k, "public_key", jb64(raw, rl));
-		put(jb, o, EVP_PKEY_is_a(pk, "ED25519") ?
-		    "ed25519_public_key" : "ed448_public_key", k);
-	}
-	ERR_clear_error();
-	if ((n = i2d_X509_PUBKEY(xpk, &der)) > 0)
-		put(jb, o, "fingerprint_sha256", jfingerprint(jb, "SHA256",
-		    der, (size_t)n));
-	OPENSSL_free(der);
-	BN_free(a);
-	BN_free(b);
-	BN_free(c);
-	BN_free(d);
-	return o;
-}
-
-static json_t *
-jgeneral_names(struct jb *jb, const GENERAL_NAMES *gns)
-{
-	static const struct { int type; const char *key; } keys[] = {
-		{ GEN_DIRNAME, "directory_names" },
-		{ GEN_DNS, "dns_names" },
-		{ GEN_EDIPARTY, "edi_party_names" },
-		{ GEN_EMAIL, "email_addresses" },
-		{ GEN_IPADD, "ip_addresses" },
-		{ GEN_OTHERNAME, "other_names" },
-		{ GEN_RID, "registered_ids" },
-		{ GEN_URI, "uniform_resource_identifiers" },
-	};
-	json_t *o = json_object(), *arr;
-	size_t k;
-	int i;
-	char v[1024];
-
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		arr = NULL;
-		for (i = 0; i < sk_GENERAL_NAME_num(gns); i++) {
-			const GENERAL_NAME *gn = sk_GENERAL_NAME_value(gns, i);
-			json_t *item = NULL;
-
-			if (gn->type != keys[k].type)
-				continue;
-			switch (gn->type) {
-			case GEN_DIRNAME:
-				item = jname(jb, gn->d.directoryName);
-				break;
-			case GEN_OTHERNAME: {
-				const OTHERNAME *on = gn->d.otherName;
-				unsigned char *der = NULL;
-				int n = i2d_ASN1_TYPE(on->value, &der);
-
-				item = json_object();
-				put(jb, item, "id", joid(on->type_id));
-				if (n > 0)
-					put(jb, item, "value",
-					    jb64(der, (size_t)n));
-				OPENSSL_free(der);
-				break;
-			}
-			case GEN_RID:
-				item = joid(gn->d.registeredID);
-				break;
-			case GEN_EDIPARTY:
-				item = json_object();
-				break;
-			default:
-				gn_value(gn, v, sizeof(v));
-				item = jstrn(v, strlen(v));
-				break;
-			}
-			if (arr == NULL)
-				arr = json_array();
-			push(jb, arr, item);
-		}
-		if (arr != NULL)
-			put(jb, o, keys[k].key, arr);
-	}
-	return o;
-}
-
-static void
-jsubtrees(struct jb *jb, json_t *o, const STACK_OF(GENERAL_SUBTREE) *st,
-    const char *prefix)
-{
-	static const struct { int type; const char *key; } keys[] = {
-		{ GEN_DNS, "names" },
-		{ GEN_EMAIL, "email_addresses" },
-		{ GEN_IPADD, "ip_addresses" },
-		{ GEN_DIRNAME, "directory_names" },
-		{ GEN_RID, "registred_id" },	/* sic, as zcrypto */
-		{ GEN_URI, "uris" },
-	};
-	size_t k;
-	int i;
-	char key[64], v[1024];
-
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		json_t *arr = NULL;
-
-		for (i = 0; i < sk_GENERAL_SUBTREE_num(st); i++) {
-			const GENERAL_NAME *gn =
-			    sk_GENERAL_SUBTREE_value(st, i)->base;
-			json_t *item;
-
-			if (gn->type != keys[k].type)
-				continue;
-			if (gn->type == GEN_IPADD) {
-				ip_range_text(gn->d.iPAddress, v, sizeof(v));
-				item = json_object();
-				put(jb, item, "cidr", json_string(v));
-			} else if (gn->type == GEN_DIRNAME) {
-				item = jname(jb, gn->d.directoryName);
-			} else if (gn->type == GEN_RID) {
-				item = joid(gn->d.registeredID);
-			} else {
-				gn_value(gn, v, sizeof(v));
-				item = jstrn(v, strlen(v));
-			}
-			if (arr == NULL)
-				arr = json_array();
-			push(jb, arr, item);
-		}
-		if (arr != NULL) {
-			snprintf(key, sizeof(key), "%s_%s", prefix,
-			    keys[k].key);
-			put(jb, o, key, arr);
-		}
-	}
-}
-
-static json_t *
-jstrings(struct jb *jb, const STACK_OF(ASN1_STRING) *sk)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; i < sk_ASN1_STRING_num(sk); i++)
-		push(jb, a, jasn1str(sk_ASN1_STRING_value(sk, i)));
-	return a;
-}
-
-static json_t *
-jpolicies(struct jb *jb, const CERTIFICATEPOLICIES *cp)
-{
-	json_t *arr = json_array();
-	int i, j, k;
-
-	for (i = 0; i < sk_POLICYINFO_num(cp); i++) {
-		const POLICYINFO *pi = sk_POLICYINFO_value(cp, i);
-		json_t *p = json_object(), *cps = NULL, *un = NULL;
-
-		put(jb, p, "id", joid(pi->policyid));
-		for (j = 0; j < sk_POLICYQUALINFO_num(pi->qualifiers); j++) {
-			const POLICYQUALINFO *q =
-			    sk_POLICYQUALINFO_value(pi->qualifiers, j);
-			int nid = OBJ_obj2nid(q->pqualid);
-
-			if (nid == NID_id_qt_cps) {
-				if (cps == NULL)
-					cps = json_array();
-				push(jb, cps, jasn1str(q->d.cpsuri));
-			} else if (nid == NID_id_qt_unotice &&
-			    q->d.usernotice != NULL) {
-				const USERNOTICE *u = q->d.usernotice;
-				json_t *n = json_object();
-
-				if (u->exptext != NULL)
-					put(jb, n, "explicit_text",
-					    jasn1str(u->exptext));
-				if (u->noticeref != NULL) {
-					const NOTICEREF *nr = u->noticeref;
-					json_t *refs = json_array(),
-					    *ref = json_object(),
-					    *nums = json_array();
-
-					put(jb, ref, "organization",
-					    jasn1str(nr->organization));
-					for (k = 0; k < sk_ASN1_INTEGER_num(
-					    nr->noticenos); k++)
-						push(jb, nums, json_integer(
-						    ASN1_INTEGER_get(
-						    sk_ASN1_INTEGER_value(
-						    nr->noticenos, k))));
-					put(jb, ref, "notice_numbers", nums);
-					push(jb, refs, ref);
-					put(jb, n, "notice_reference", refs);
-				}
-				if (un == NULL)
-					un = json_array();
-				push(jb, un, n);
-			}
-		}
-		if (cps != NULL)
-			put(jb, p, "cps", cps);
-		if (un != NULL)
-			put(jb, p, "user_notice", un);
-		push(jb, arr, p);
-	}
-	return arr;
-}
-
-static json_t *
-jscts(struct jb *jb, const STACK_OF(SCT) *scts)
-{
-	json_t *arr = json_array();
-	int i;
-
-	for (i = 0; i < sk_SCT_num(scts); i++) {
-		const SCT *s = sk_SCT_value(scts, i);
-		unsigned char *id = NULL, *sig = NULL;
-		size_t idlen = SCT_get0_log_id(s, &id);
-		size_t siglen = SCT_get0_signature(s, &sig);
-		json_t *o = json_object();
-
-		put(jb, o, "version", json_integer(SCT_get_version(s)));
-		put(jb, o, "log_id", jb64(id, idlen));
-		put(jb, o, "timestamp",
-		    json_integer((json_int_t)SCT_get_timestamp(s)));
-		put(jb, o, "signature", jb64(sig, siglen));
-		push(jb, arr, o);
-	}
-	return arr;
-}
-
-static json_t *
-jstep_provisioner(struct jb *jb, const ASN1_OCTET_STRING *data)
-{
-	STEP_PROVISIONER *sp = item_d2i(ASN1_ITEM_rptr(STEP_PROVISIONER),
-	    ASN1_STRING_get0_data(data), ASN1_STRING_length(data));
-	json_t *o;
-	long t;
-
-	if (sp == NULL)
-		return NULL;
-	o = json_object();
-	put(jb, o, "credentialID", jstrn((const char *)ASN1_STRING_get0_data(
-	    sp->credential_id), (size_t)ASN1_STRING_length(sp->credential_id)));
-	if (sk_ASN1_STRING_num(sp->kv) > 0)
-		put(jb, o, "keyValuePairs", jstrings(jb, sp->kv));
-	put(jb, o, "name", jstrn((const char *)ASN1_STRING_get0_data(sp->name),
-	    (size_t)ASN1_STRING_length(sp->name)));
-	t = ASN1_INTEGER_get(sp->type);
-	if (t >= 0 && (size_t)t < sizeof(step_provisioner_types) /
-	    sizeof(step_provisioner_types[0]))
-		put(jb, o, "type", json_string(step_provisioner_types[t]));
-	else
-		put(jb, o, "type", json_integer(t));
-	ASN1_item_free((ASN1_VALUE *)sp, ASN1_ITEM_rptr(STEP_PROVISIONER));
-	return o;
-}
-
-/* zcrypto's key_usage: a flag per usage and the value as Go numbers it
- * (bit i of the BIT STRING is 1 << i). */
-static json_t *
-jkey_usage(struct jb *jb, const ASN1_BIT_STRING *bs)
-{
-	static const char *const keys[9] = {
-		"digital_signature", "content_commitment", "key_encipherment",
-		"data_encipherment", "key_agreement", "certificate_sign",
-		"crl_sign", "encipher_only", "decipher_only",
-	};
-	json_t *o = json_object();
-	int i, v = 0;
-
-	for (i = 0; i < 9; i++) {
-		if (!ASN1_BIT_STRING_get_bit(bs, i))
-			continue;
-		put(jb, o, keys[i], json_true());
-		v |= 1 << i;
-	}
-	put(jb, o, "value", json_integer(v));
-	return o;
-}
-
-static json_t *
-jeku(struct jb *jb, const EXTENDED_KEY_USAGE *eku)
-{
-	json_t *o = json_object(), *unknown = NULL;
-	const char *keys[32];
-	size_t nk = 0, a, b;
-	int i;
-
-	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
-		const ASN1_OBJECT *ob = sk_ASN1_OBJECT_value(eku, i);
-		const struct eku_name *e = eku_lookup(ob);
-
-		if (e == NULL) {
-			if (unknown == NULL)
-				unknown = json_array();
-			push(jb, unknown, joid(ob));
-		} else if (nk < sizeof(keys) / sizeof(keys[0])) {
-			keys[nk++] = e->json;
-		}
-	}
-	/* Go marshals these from a struct whose fields sort by name. */
-	for (a = 1; a < nk; a++)
-		for (b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
-			const char *t = keys[b];
-
-			keys[b] = keys[b - 1];
-			keys[b - 1] = t;
-		}
-	for (a = 0; a < nk; a++)
-		put(jb, o, keys[a], json_true());
-	if (unknown != NULL)
-		put(jb, o, "unknown", unknown);
-	return o;
-}
-
-/* Free what X509V3_EXT_d2i() returned for e. */
-static void
-ext_value_free(X509_EXTENSION *e, void *v)
-{
-	const X509V3_EXT_METHOD *m = X509V3_EXT_get(e);
-
-	if (m == NULL || v == NULL)
-		return;
-	if (m->it != NULL)
-		ASN1_item_free(v, ASN1_ITEM_ptr(m->it));
-	else if (m->ext_free != NULL)
-		m->ext_free(v);
-}
-
-static json_t *
-jcrldp(struct jb *jb, const CRL_DIST_POINTS *dps)
-{
-	json_t *a = json_array();
-	int d, j;
-
-	for (d = 0; d < sk_DIST_POINT_num(dps); d++) {
-		const DIST_POINT *dp = sk_DIST_POINT_value(dps, d);
-		const GENERAL_NAMES *full;
-
-		if (dp->distpoint == NULL || dp->distpoint->type != 0)
-			continue;
-		full = dp->distpoint->name.fullname;
-		for (j = 0; j < sk_GENERAL_NAME_num(full); j++) {
-			const GENERAL_NAME *gn = sk_GENERAL_NAME_value(full, j);
-
-			if (gn->type == GEN_URI)
-				push(jb, a, jasn1str(gn->d.ia5));
-		}
-	}
-	return a;
-}
-
-static json_t *
-jaia(struct jb *jb, const AUTHORITY_INFO_ACCESS *aia)
-{
-	json_t *a = json_object(), *ocsp = NULL, *iss = NULL, **dst;
-	int j, m;
-
-	for (j = 0; j < sk_ACCESS_DESCRIPTION_num(aia); j++) {
-		const ACCESS_DESCRIPTION *ad =
-		    sk_ACCESS_DESCRIPTION_value(aia, j);
-
-		m = OBJ_obj2nid(ad->method);
-		dst = m == NID_ad_OCSP ? &ocsp : m == NID_ad_ca_issuers ? &iss :
-		    NULL;
-		if (dst == NULL || ad->location->type != GEN_URI)
-			continue;
-		if (*dst == NULL)
-			*dst = json_array();
-		push(jb, *dst, jasn1str(ad->location->d.ia5));
-	}
-	if (ocsp != NULL)
-		put(jb, a, "ocsp_urls", ocsp);
-	if (iss != NULL)
-		put(jb, a, "issuer_urls", iss);
-	return a;
-}
-
-/* Add the member for extension e (nid, decoded as v) to o, and free v. */
-static void
-jext_put(struct jb *jb, json_t *o, X509_EXTENSION *e, int nid, void *v)
-{
-	json_t *j;
-
-	switch (nid) {
-	case NID_key_usage:
-		put(jb, o, "key_usage", jkey_usage(jb, v));
-		break;
-	case NID_basic_constraints: {
-		const BASIC_CONSTRAINTS *bc = v;
-
-		j = json_object();
-		put(jb, j, "is_ca", json_boolean(bc->ca));
-		if (bc->pathlen != NULL)
-			put(jb, j, "max_path_len",
-			    json_integer(ASN1_INTEGER_get(bc->pathlen)));
-		put(jb, o, "basic_constraints", j);
-		break;
-	}
-	case NID_subject_alt_name:
-		put(jb, o, "subject_alt_name", jgeneral_names(jb, v));
-		break;
-	case NID_issuer_alt_name:
-		put(jb, o, "issuer_alt_name", jgeneral_names(jb, v));
-		break;
-	case NID_name_constraints: {
-		const NAME_CONSTRAINTS *nc = v;
-
-		j = json_object();
-		put(jb, j, "critical",
-		    json_boolean(X509_EXTENSION_get_critical(e) > 0));
-		jsubtrees(jb, j, nc->permittedSubtrees, "permitted");
-		jsubtrees(jb, j, nc->excludedSubtrees, "excluded");
-		put(jb, o, "name_constraints", j);
-		break;
-	}
-	case NID_crl_distribution_points:
-		put(jb, o, "crl_distribution_points", jcrldp(jb, v));
-		break;
-	case NID_authority_key_identifier: {
-		const AUTHORITY_KEYID *ak = v;
-
-		if (ak->keyid != NULL)
-			put(jb, o, "authority_key_id",
-			    jhex(ASN1_STRING_get0_data(ak->keyid),
-			    (size_t)ASN1_STRING_length(ak->keyid)));
-		break;
-	}
-	case NID_subject_key_identifier:
-		put(jb, o, "subject_key_id", jhex(ASN1_STRING_get0_data(v),
-		    (size_t)ASN1_STRING_length(v)));
-		break;
-	case NID_ext_key_usage:
-		put(jb, o, "extended_key_usage", jeku(jb, v));
-		break;
-	case NID_certificate_policies:
-		put(jb, o, "certificate_policies", jpolicies(jb, v));
-		break;
-	case NID_info_access:
-		put(jb, o, "authority_info_access", jaia(jb, v));
-		break;
-	case NID_ct_precert_scts:
-		put(jb, o, "signed_certificate_timestamps", jscts(jb, v));
-		break;
-	default:
-		break;
-	}
-	ext_value_free(e, v);
-}
-
-/* The extensions object and the unknown extensions array. */
-static void
-jextensions(struct jb *jb, const STACK_OF(X509_EXTENSION) *exts,
-    json_t *parent)
-{
-	/* zcrypto's order of the members. */
-	static const int order[] = {
-		NID_key_usage, NID_basic_constraints, NID_subject_alt_name,
-		NID_issuer_alt_name, NID_name_constraints,
-		NID_crl_distribution_points, NID_authority_key_identifier,
-		NID_subject_key_identifier, NID_ext_key_usage,
-		NID_certificate_policies, NID_info_access,
-		NID_ct_precert_poison, NID_ct_precert_scts, NID_undef,
-	};
-	json_t *o = json_object(), *unknown = NULL;
-	size_t k;
-	int i;
-
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
-			X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
-			const ASN1_OBJECT *obj = X509_EXTENSION_get_object(e);
-			int nid = OBJ_obj2nid(obj);
-			void *v;
-
-			if (order[k] == NID_undef) {
-				if (!oid_is(obj, OID_STEP_PROVISIONER))
-					continue;
-				put(jb, o, "step_provisioner",
-				    jstep_provisioner(jb,
-				    X509_EXTENSION_get_data(e)));
-				break;
-			}
-			if (nid != order[k])
-				continue;
-			if (nid == NID_ct_precert_poison)
-				put(jb, o, "ct_poison", json_true());
-			else if ((v = X509V3_EXT_d2i(e)) != NULL)
-				jext_put(jb, o, e, nid, v);
-			else
-				ERR_clear_error();	/* shown as unknown */
-			break;
-		}
-	}
-	/* Everything not rendered above. */
-	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
-		X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
-		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(e);
-		const ASN1_OCTET_STRING *d = X509_EXTENSION_get_data(e);
-		int nid = OBJ_obj2nid(obj), known = 0;
-		void *v;
-		json_t *u;
-
-		if (oid_is(obj, OID_STEP_PROVISIONER)) {
-			STEP_PROVISIONER *sp = item_d2i(
-			    ASN1_ITEM_rptr(STEP_PROVISIONER),
-			    ASN1_STRING_get0_data(d), ASN1_STRING_length(d));
-
-			known = sp != NULL;
-			ASN1_item_free((ASN1_VALUE *)sp,
-			    ASN1_ITEM_rptr(STEP_PROVISIONER));
-		} else if (nid == NID_ct_precert_poison) {
-			known = 1;
-		} else {
-			for (k = 0; k + 1 < sizeof(order) / sizeof(order[0]);
-			    k++)
-				if (order[k] == nid)
-					break;
-			if (k + 1 < sizeof(order) / sizeof(order[0]) &&
-			    (v = X509V3_EXT_d2i(e)) != NULL) {
-				known = 1;
-				ext_value_free(e, v);
-			}
-			ERR_clear_error();
-		}
-		if (known)
-			continue;
-		if (unknown == NULL)
-			unknown = json_array();
-		u = json_object();
-		put(jb, u, "id", joid(obj));
-		put(jb, u, "critical", json_boolean(
-		    X509_EXTENSION_get_critical(e) > 0));
-		put(jb, u, "value", jb64(ASN1_STRING_get0_data(d),
-		    (size_t)ASN1_STRING_length(d)));
-		push(jb, unknown, u);
-	}
-	if (json_object_size(o) > 0)
-		put(jb, parent, "extensions", o);
-	else
-		json_decref(o);
-	if (unknown != NULL)
-		put(jb, parent, "unknown_extensions", unknown);
-}
-
-/* The names zcrypto lists: the CN when it looks like a host name, DNS
- * names, URIs and IP addresses, without duplicates, sorted. */
-static json_t *
-jnames(struct jb *jb, const char *cn, const GENERAL_NAMES *gns,
-    int *redacted)
-{
-	char *v[256];
-	size_t n = 0, i, j;
-	int g;
-	json_t *arr;
-	char buf[1024];
-
-	*redacted = 0;
-	if (*cn != '\0' && strpbrk(cn, " \t") == NULL)
-		v[n++] = strdup(cn);
-	for (g = 0; g < sk_GENERAL_NAME_num(gns) && n < 256; g++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(gns, g);
-
-		if (gn->type != GEN_DNS && gn->type != GEN_URI &&
-		    gn->type != GEN_IPADD)
-			continue;
-		gn_value(gn, buf, sizeof(buf));
-		v[n++] = strdup(buf);
-	}
-	for (i = 0; i < n; i++)
-		if (v[i] == NULL)
-			jb->oom = 1;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && v[j - 1] != NULL && v[j] != NULL &&
-		    strcmp(v[j - 1], v[j]) > 0; j--) {
-			char *t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	arr = json_array();
-	for (i = 0; i < n; i++) {
-		if (v[i] != NULL && (i == 0 || v[i - 1] == NULL ||
-		    strcmp(v[i - 1], v[i]) != 0)) {
-			push(jb, arr, jstrn(v[i], strlen(v[i])));
-			if (v[i][0] == '?')
-				*redacted = 1;
-		}
-	}
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	return arr;
-}
-
-static const char *
-validation_level(X509 *crt)
-{
-	CERTIFICATEPOLICIES *cp = X509_get_ext_d2i(crt,
-	    NID_certificate_policies, NULL, NULL);
-	const char *level = "unknown";
-	char oid[128];
-	int i;
-
-	for (i = 0; i < sk_POLICYINFO_num(cp); i++) {
-		oid_text(sk_POLICYINFO_value(cp, i)->policyid, oid,
-		    sizeof(oid));
-		if (strcmp(oid, "2.23.140.1.1") == 0)
-			level = "EV";
-		else if (strcmp(oid, "2.23.140.1.2.2") == 0 ||
-		    strcmp(oid, "2.23.140.1.2.3") == 0)
-			level = "OV";
-		else if (strcmp(oid, "2.23.140.1.2.1") == 0)
-			level = "DV";
-	}
-	CERTIFICATEPOLICIES_free(cp);
-	ERR_clear_error();
-	return level;
-}
-
-/* The TBSCertificate as encoded in der (the first element of the outer
- * SEQUENCE). */
-static int
-tbs_span(const unsigned char *der, long len, const unsigned char **tbs,
-    long *tbslen)
-{
-	const unsigned char *p = der, *start;
-	long l;
-	int tag, cls;
-
-	if (ASN1_get_object(&p, &l, &tag, &cls, len) & 0x80)
-		return -1;
-	start = p;
-	if (ASN1_get_object(&p, &l, &tag, &cls, len - (p - der)) & 0x80)
-		return -1;
-	*tbs = start;
-	*tbslen = (long)(p - start) + l;
-	return 0;
-}
-
-/* SHA-256 of the TBSCertificate without the CT poison and SCT list. */
-static json_t *
-jtbs_noct(struct jb *jb, X509 *crt, json_t *tbs_fp)
-{
-	X509 *dup;
-	unsigned char *der = NULL;
-	int i, n;
-	json_t *j;
-
-	if (X509_get_ext_by_NID(crt, NID_ct_precert_scts, -1) < 0 &&
-	    X509_get_ext_by_NID(crt, NID_ct_precert_poison, -1) < 0)
-		return json_copy(tbs_fp);
-	if ((dup = X509_dup(crt)) == NULL)
-		return NULL;
-	while ((i = X509_get_ext_by_NID(dup, NID_ct_precert_scts, -1)) >= 0 ||
-	    (i = X509_get_ext_by_NID(dup, NID_ct_precert_poison, -1)) >= 0) {
-		X509_EXTENSION_free(X509_delete_ext(dup, i));
-	}
-	if ((n = i2d_re_X509_tbs(dup, &der)) <= 0) {
-		X509_free(dup);
-		ERR_clear_error();
-		return json_string("");
-	}
-	j = jfingerprint(jb, "SHA256", der, (size_t)n);
-	OPENSSL_free(der);
-	X509_free(dup);
-	return j;
-}
-
-static json_t *
-jcert(struct jb *jb, X509 *crt, unsigned flags)
-{
-	json_t *o = json_object(), *v, *sig, *tbsfp = NULL, *names;
-	GENERAL_NAMES *gns = X509_get_ext_d2i(crt, NID_subject_alt_name, NULL,
-	    NULL);
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(crt), NULL);
-	char *dec = bn ? BN_bn2dec(bn) : NULL, dn[4096], cn[1024];
-	const ASN1_BIT_STRING *sigbits;
-	const X509_ALGOR *alg;
-	const unsigned char *tbs;
-	unsigned char *der = NULL, *spki = NULL, *subj = NULL, *both;
-	long tbslen;
-	int dlen, spkilen, subjlen, self, redacted;
-	long long t1 = 0, t2 = 0;
-
-	ERR_clear_error();
-	put(jb, o, "version", json_integer(X509_get_version(crt) + 1));
-	put(jb, o, "serial_number", json_string(dec ? dec : ""));
-	put(jb, o, "signature_algorithm", jsigalg(X509_get0_tbs_sigalg(crt)));
-	put(jb, o, "issuer", jname(jb, X509_get_issuer_name(crt)));
-	name_dn(X509_get_issuer_name(crt), dn, sizeof(dn));
-	if (*dn != '\0')
-		put(jb, o, "issuer_dn", jstrn(dn, strlen(dn)));
-	v = json_object();
-	put(jb, v, "start", jtime(X509_get0_notBefore(crt)));
-	put(jb, v, "end", jtime(X509_get0_notAfter(crt)));
-	pkit_asn1_time_epoch(X509_get0_notBefore(crt), &t1);
-	pkit_asn1_time_epoch(X509_get0_notAfter(crt), &t2);
-	put(jb, v, "length", json_integer((json_int_t)(t2 - t1)));
-	put(jb, o, "validity", v);
-	put(jb, o, "subject", jname(jb, X509_get_subject_name(crt)));
-	name_dn(X509_get_subject_name(crt), dn, sizeof(dn));
-	if (*dn != '\0')
-		put(jb, o, "subject_dn", jstrn(dn, strlen(dn)));
-	put(jb, o, "subject_key_info", jkeyinfo(jb, X509_get_X509_PUBKEY(crt)));
-	jextensions(jb, X509_get0_extensions(crt), o);
-
-	self = is_self_signed(crt);
-	X509_get0_signature(&sigbits, &alg, crt);
-	sig = json_object();
-	put(jb, sig, "signature_algorithm", jsigalg(alg));
-	put(jb, sig, "value", jb64(ASN1_STRING_get0_data(sigbits),
-	    (size_t)ASN1_STRING_length(sigbits)));
-	put(jb, sig, "valid", json_boolean(self));
-	put(jb, sig, "self_signed", json_boolean(self));
-	put(jb, o, "signature", sig);
-
-	if ((dlen = i2d_X509(crt, &der)) > 0) {
-		put(jb, o, "fingerprint_md5", jfingerprint(jb, "MD5", der,
-		    (size_t)dlen));
-		put(jb, o, "fingerprint_sha1", jfingerprint(jb, "SHA1", der,
-		    (size_t)dlen));
-		put(jb, o, "fingerprint_sha256", jfingerprint(jb, "SHA256", der,
-		    (size_t)dlen));
-		if (tbs_span(der, dlen, &tbs, &tbslen) == 0)
-			tbsfp = jfingerprint(jb, "SHA256", tbs, (size_t)tbslen);
-	}
-	if (tbsfp == NULL)
-		tbsfp = json_string("");
-	put(jb, o, "tbs_noct_fingerprint", jtbs_noct(jb, crt, tbsfp));
-	spkilen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(crt), &spki);
-	subjlen = i2d_X509_NAME(X509_get_subject_name(crt), &subj);
-	if (spkilen > 0 && subjlen > 0 &&
-	    (both = malloc((size_t)spkilen + (size_t)subjlen)) != NULL) {
-		memcpy(both, spki, (size_t)spkilen);
-		memcpy(both + spkilen, subj, (size_t)subjlen);
-		put(jb, o, "spki_subject_fingerprint", jfingerprint(jb,
-		    "SHA256", both, (size_t)spkilen + (size_t)subjlen));
-		free(both);
-	}
-	put(jb, o, "tbs_fingerprint", tbsfp);
-	put(jb, o, "validation_level", json_string(validation_level(crt)));
-	pkit_x509_name_cn(X509_get_subject_name(crt), cn, sizeof(cn));
-	names = jnames(jb, cn, gns, &redacted);
-	if (json_array_size(names) > 0)
-		put(jb, o, "names", names);
-	else
-		json_decref(names);
-	put(jb, o, "redacted", json_boolean(redacted));
-	if (flags & PKIT_X509_INFO_WITH_PEM) {
-		unsigned char *pem = NULL;
-		size_t plen = 0;
-
-		if (pkit_x509_encode(jb->ctx, crt, PKIT_KEY_PEM, &pem,
-		    &plen) == 0)
-			put(jb, o, "pem", jstrn((char *)pem, plen));
-		else
-			jb->oom = 1;
-		free(pem);
-	}
-	OPENSSL_free(der);
-	OPENSSL_free(spki);
-	OPENSSL_free(subj);
-	OPENSSL_free(dec);
-	BN_free(bn);
-	GENERAL_NAMES_free(gns);
-	ERR_clear_error();
-	return o;
-}
-
-/* pkit's CSR JSON: the certificate's field names where they apply (step
- * prints Go's struct field names here). */
-static json_t *
-jcsr(struct jb *jb, X509_REQ *req, unsigned flags)
-{
-	json_t *o = json_object(), *sig, *attrs = NULL, *names;
-	STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(req);
-	GENERAL_NAMES *gns = csr_sans(req);
-	const ASN1_BIT_STRING *sigbits;
-	const X509_ALGOR *alg;
-	EVP_PKEY *pk;
-	char dn[4096], cn[1024];
-	int i, j, valid, redacted;
-
-	ERR_clear_error();
-	put(jb, o, "version", json_integer(X509_REQ_get_version(req) > 0 ?
-	    X509_REQ_get_version(req) : 0));
-	put(jb, o, "subject", jname(jb, X509_REQ_get_subject_name(req)));
-	name_dn(X509_REQ_get_subject_name(req), dn, sizeof(dn));
-	if (*dn != '\0')
-		put(jb, o, "subject_dn", jstrn(dn, strlen(dn)));
-	put(jb, o, "subject_key_info",
-	    jkeyinfo(jb, X509_REQ_get_X509_PUBKEY(req)));
-	jextensions(jb, exts, o);
-	for (i = 0; i < X509_REQ_get_attr_count(req); i++) {
-		X509_ATTRIBUTE *a = X509_REQ_get_attr(req, i);
-		const ASN1_OBJECT *ob = X509_ATTRIBUTE_get0_object(a);
-		int nid = OBJ_obj2nid(ob);
-		json_t *item, *vals;
-
-		if (nid == NID_ext_req || nid == NID_ms_ext_req)
-			continue;
-		item = json_object();
-		vals = json_array();
-		put(jb, item, "id", joid(ob));
-		for (j = 0; j < X509_ATTRIBUTE_count(a); j++) {
-			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(a, j);
-			unsigned char *der = NULL;
-			int len;
-
-			if (t == NULL)
-				continue;
-			if (t->type == V_ASN1_UTF8STRING ||
-			    t->type == V_ASN1_PRINTABLESTRING ||
-			    t->type == V_ASN1_IA5STRING ||
-			    t->type == V_ASN1_T61STRING ||
-			    t->type == V_ASN1_BMPSTRING) {
-				push(jb, vals, jasn1str(t->value.asn1_string));
-			} else if ((len = i2d_ASN1_TYPE(t, &der)) > 0) {
-				push(jb, vals, jb64(der, (size_t)len));
-			}
-			OPENSSL_free(der);
-		}
-		put(jb, item, "values", vals);
-		if (attrs == NULL)
-			attrs = json_array();
-		push(jb, attrs, item);
-	}
-	if (attrs != NULL)
-		put(jb, o, "attributes", attrs);
-	X509_REQ_get0_signature(req, &sigbits, &alg);
-	pk = X509_REQ_get0_pubkey(req);
-	valid = pk != NULL && X509_REQ_verify_ex(req, pk, jb->ctx->libctx,
-	    jb->ctx->propq) == 1;
-	ERR_clear_error();
-	sig = json_object();
-	put(jb, sig, "signature_algorithm", jsigalg(alg));
-	put(jb, sig, "value", jb64(ASN1_STRING_get0_data(sigbits),
-	    (size_t)ASN1_STRING_length(sigbits)));
-	put(jb, sig, "valid", json_boolean(valid));
-	put(jb, o, "signature", sig);
-	pkit_x509_name_cn(X509_REQ_get_subject_name(req), cn, sizeof(cn));
-	names = jnames(jb, cn, gns, &redacted);
-	if (json_array_size(names) > 0)
-		put(jb, o, "names", names);
-	else
-		json_decref(names);
-	if (flags & PKIT_X509_INFO_WITH_PEM) {
-		unsigned char *pem = NULL;
-		size_t plen = 0;
-
-		if (pkit_x509_csr_encode(jb->ctx, req, PKIT_KEY_PEM, &pem,
-		    &plen) == 0)
-			put(jb, o, "pem", jstrn((char *)pem, plen));
-		else
-			jb->oom = 1;
-		free(pem);
-	}
-	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	GENERAL_NAMES_free(gns);
-	ERR_clear_error();
-	return o;
 }
 
 /* ---- input and rendering --------------------------------------------- */
@@ -3178,42 +2009,6 @@ append(FILE *fp, int r, char *s)
 	return r;
 }
 
-static int
-render_json(struct pkit_ctx *ctx, const struct pkit_x509_input *in,
-    unsigned flags, char **out)
-{
-	struct jb jb = { ctx, 0 };
-	json_t *root;
-	char *s;
-	int i, n = in->certs != NULL ? sk_X509_num(in->certs) : 0;
-
-	if (in->csr != NULL) {
-		root = jcsr(&jb, in->csr, flags);
-	} else if (!(flags & PKIT_X509_INFO_BUNDLE) || n == 1) {
-		root = jcert(&jb, sk_X509_value(in->certs, 0), flags);
-	} else {
-		root = json_array();
-		for (i = 0; i < n; i++)
-			push(&jb, root, jcert(&jb, sk_X509_value(in->certs, i),
-			    flags));
-	}
-	if (root == NULL || jb.oom) {
-		json_decref(root);
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "building JSON");
-	}
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (s == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "building JSON");
-	if ((*out = malloc(strlen(s) + 2)) == NULL) {
-		free(s);
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "building JSON");
-	}
-	snprintf(*out, strlen(s) + 2, "%s\n", s);
-	free(s);
-	return PKIT_OK;
-}
-
 int
 pkit_x509_info_render(struct pkit_ctx *ctx, const struct pkit_x509_input *in,
     enum pkit_x509_format fmt, unsigned flags, char **out)
@@ -3228,7 +2023,7 @@ pkit_x509_info_render(struct pkit_ctx *ctx, const struct pkit_x509_input *in,
 	    sk_X509_num(in->certs) == 0))
 		return pkit_seterr(ctx, PKIT_ERR_ARG, "nothing to show");
 	if (fmt == PKIT_X509_JSON)
-		return render_json(ctx, in, flags, out);
+		return info_json(ctx, in, flags, out);
 	n = in->csr != NULL ? 1 : (flags & PKIT_X509_INFO_BUNDLE) ?
 	    sk_X509_num(in->certs) : 1;
 	if ((fp = open_memstream(&buf, &size)) == NULL)

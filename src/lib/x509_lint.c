@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,12 @@
 #include "x509_lint.h"
 
 enum { NA = -1, PASS = 0, FAIL = 1 };
+
+/* The extensions the rules look at, as indexes of has[] and crit[]. */
+enum ext {
+	EXT_BC, EXT_KU, EXT_EKU, EXT_SAN, EXT_AKI, EXT_SKI, EXT_NC, EXT_CP,
+	EXT_AIA, EXT_CRLDP, EXT_COUNT
+};
 
 /* What the checks look at, decoded once. */
 struct lint {
@@ -48,16 +55,34 @@ struct lint {
 	CERTIFICATEPOLICIES *cp;
 	AUTHORITY_INFO_ACCESS *aia;
 	CRL_DIST_POINTS *crldp;
-	/* extension present (even when it did not decode), and critical */
-	int has_bc, has_ku, has_eku, has_san, has_aki, has_ski, has_nc, has_cp,
-	    has_aia, has_crldp;
-	int bc_crit, ku_crit, san_crit, aki_crit, ski_crit, nc_crit, aia_crit,
-	    crldp_crit;
+	/* by enum ext: present (even when it did not decode), and critical */
+	int has[EXT_COUNT], crit[EXT_COUNT];
 	int bad_ext;		/* a known extension that does not decode */
 	char bad_ext_name[64];
 };
 
 typedef int (*check_fn)(const struct lint *, char *, size_t);
+
+/* A rule on one extension alone: which certificates it applies to, and
+ * what it wants of the extension there. */
+enum scope {
+	ALL,
+	CA,		/* basicConstraints cA TRUE */
+	LEAF,		/* not a CA */
+	TLS,		/* a TLS leaf (struct lint tls_leaf) */
+	ISSUED,		/* not self-signed */
+};
+enum want {
+	PRESENT,
+	CRITICAL,	/* when present */
+	NOT_CRITICAL,	/* when present */
+};
+struct ext_rule {
+	enum scope scope;
+	enum ext ext;
+	enum want want;
+	const char *fail;	/* the message when it fails */
+};
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -661,9 +686,9 @@ chk_empty_subject(const struct lint *l, char *m, size_t n)
 {
 	if (X509_NAME_entry_count(X509_get_subject_name(l->crt)) > 0)
 		return NA;
-	if (l->has_san && l->san_crit)
+	if (l->has[EXT_SAN] && l->crit[EXT_SAN])
 		return PASS;
-	snprintf(m, n, "subject is empty and %s", l->has_san ?
+	snprintf(m, n, "subject is empty and %s", l->has[EXT_SAN] ?
 	    "subjectAltName is not critical" : "there is no subjectAltName");
 	return FAIL;
 }
@@ -812,28 +837,6 @@ chk_ext_decodes(const struct lint *l, char *m, size_t n)
 /* ---- key identifiers ------------------------------------------------- */
 
 static int
-chk_aki_present(const struct lint *l, char *m, size_t n)
-{
-	if (l->self_signed)
-		return NA;
-	if (l->has_aki)
-		return PASS;
-	snprintf(m, n, "no authorityKeyIdentifier");
-	return FAIL;
-}
-
-static int
-chk_aki_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->has_aki)
-		return NA;
-	if (!l->aki_crit)
-		return PASS;
-	snprintf(m, n, "authorityKeyIdentifier is critical");
-	return FAIL;
-}
-
-static int
 chk_aki_keyid(const struct lint *l, char *m, size_t n)
 {
 	if (l->aki == NULL)
@@ -863,51 +866,7 @@ chk_aki_match(const struct lint *l, char *m, size_t n)
 	return FAIL;
 }
 
-static int
-chk_ski_ca(const struct lint *l, char *m, size_t n)
-{
-	if (!l->is_ca)
-		return NA;
-	if (l->has_ski)
-		return PASS;
-	snprintf(m, n, "CA certificate has no subjectKeyIdentifier");
-	return FAIL;
-}
-
-static int
-chk_ski_leaf(const struct lint *l, char *m, size_t n)
-{
-	if (l->is_ca)
-		return NA;
-	if (l->has_ski)
-		return PASS;
-	snprintf(m, n, "no subjectKeyIdentifier");
-	return FAIL;
-}
-
-static int
-chk_ski_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->has_ski)
-		return NA;
-	if (!l->ski_crit)
-		return PASS;
-	snprintf(m, n, "subjectKeyIdentifier is critical");
-	return FAIL;
-}
-
 /* ---- key usage and basic constraints --------------------------------- */
-
-static int
-chk_ca_ku_present(const struct lint *l, char *m, size_t n)
-{
-	if (!l->is_ca)
-		return NA;
-	if (l->has_ku)
-		return PASS;
-	snprintf(m, n, "CA certificate has no keyUsage");
-	return FAIL;
-}
 
 static int
 chk_ca_cert_sign(const struct lint *l, char *m, size_t n)
@@ -917,28 +876,6 @@ chk_ca_cert_sign(const struct lint *l, char *m, size_t n)
 	if (ku_bit(l, BIT_KEY_CERT_SIGN))
 		return PASS;
 	snprintf(m, n, "CA keyUsage lacks keyCertSign");
-	return FAIL;
-}
-
-static int
-chk_ca_ku_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->is_ca || !l->has_ku)
-		return NA;
-	if (l->ku_crit)
-		return PASS;
-	snprintf(m, n, "CA keyUsage is not critical");
-	return FAIL;
-}
-
-static int
-chk_leaf_ku_crit(const struct lint *l, char *m, size_t n)
-{
-	if (l->is_ca || !l->has_ku)
-		return NA;
-	if (l->ku_crit)
-		return PASS;
-	snprintf(m, n, "keyUsage is not critical");
 	return FAIL;
 }
 
@@ -964,18 +901,7 @@ chk_cert_sign_needs_ca(const struct lint *l, char *m, size_t n)
 	if (!ku_bit(l, BIT_KEY_CERT_SIGN) || l->is_ca)
 		return PASS;
 	snprintf(m, n, "keyCertSign is set but basicConstraints %s",
-	    l->has_bc ? "has cA FALSE" : "is missing");
-	return FAIL;
-}
-
-static int
-chk_ca_bc_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->is_ca)
-		return NA;
-	if (l->bc_crit)
-		return PASS;
-	snprintf(m, n, "basicConstraints of a CA certificate is not critical");
+	    l->has[EXT_BC] ? "has cA FALSE" : "is missing");
 	return FAIL;
 }
 
@@ -992,17 +918,6 @@ chk_pathlen(const struct lint *l, char *m, size_t n)
 }
 
 /* ---- subject alternative names --------------------------------------- */
-
-static int
-chk_tls_san_present(const struct lint *l, char *m, size_t n)
-{
-	if (!l->tls_leaf)
-		return NA;
-	if (l->has_san)
-		return PASS;
-	snprintf(m, n, "TLS certificate has no subjectAltName");
-	return FAIL;
-}
 
 /* 1 when the DNS name or IP address gn is s. */
 static int
@@ -1074,18 +989,52 @@ chk_san_not_empty(const struct lint *l, char *m, size_t n)
 static int
 chk_san_crit(const struct lint *l, char *m, size_t n)
 {
-	if (!l->has_san ||
+	if (!l->has[EXT_SAN] ||
 	    X509_NAME_entry_count(X509_get_subject_name(l->crt)) == 0)
 		return NA;
-	if (!l->san_crit)
+	if (!l->crit[EXT_SAN])
 		return PASS;
 	snprintf(m, n, "subjectAltName is critical although the subject is "
 	    "not empty");
 	return FAIL;
 }
 
+/* The URI scheme: a letter, then letters, digits, "+", "-" or ".", then
+ * a colon. */
 static int
-chk_dns_syntax(const struct lint *l, char *m, size_t n)
+no_uri_scheme(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	size_t k;
+
+	for (k = 0; colon != NULL && v + k < colon; k++)
+		if (!isalnum((unsigned char)v[k]) && v[k] != '+' &&
+		    v[k] != '-' && v[k] != '.')
+			break;
+	return !(colon != NULL && colon > v && v + k == colon &&
+	    isalpha((unsigned char)v[0]));
+}
+
+static int
+not_local_at_domain(const char *v)
+{
+	const char *at = strchr(v, '@');
+
+	return !(at != NULL && at > v && strchr(at + 1, '@') == NULL &&
+	    dns_name_ok(at + 1) && strpbrk(v, " <>") == NULL);
+}
+
+static int
+not_host_name(const char *v)
+{
+	return !dns_name_ok(v);
+}
+
+/* FAIL on the first subjectAltName of type (GEN_DNS, GEN_URI or
+ * GEN_EMAIL) that is bad: "<what> "<name>" <why>". */
+static int
+san_names(const struct lint *l, int type, int (*bad)(const char *),
+    const char *what, const char *why, char *m, size_t n)
 {
 	int i;
 	char v[1024];
@@ -1095,12 +1044,11 @@ chk_dns_syntax(const struct lint *l, char *m, size_t n)
 	for (i = 0; i < sk_GENERAL_NAME_num(l->san); i++) {
 		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(l->san, i);
 
-		if (gn->type != GEN_DNS)
+		if (gn->type != type)
 			continue;
-		ia5(gn->d.dNSName, v, sizeof(v));
-		if (!dns_name_ok(v)) {
-			snprintf(m, n, "DNS name \"%s\" is not a valid host "
-			    "name", v);
+		ia5(gn->d.ia5, v, sizeof(v));
+		if (bad(v)) {
+			snprintf(m, n, "%s \"%s\" %s", what, v, why);
 			return FAIL;
 		}
 	}
@@ -1108,26 +1056,19 @@ chk_dns_syntax(const struct lint *l, char *m, size_t n)
 }
 
 static int
+chk_dns_syntax(const struct lint *l, char *m, size_t n)
+{
+	return san_names(l, GEN_DNS, not_host_name, "DNS name",
+	    "is not a valid host name", m, n);
+}
+
+static int
 chk_internal_names(const struct lint *l, char *m, size_t n)
 {
-	int i;
-	char v[1024];
-
-	if (!l->tls_leaf || l->san == NULL)
+	if (!l->tls_leaf)
 		return NA;
-	for (i = 0; i < sk_GENERAL_NAME_num(l->san); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(l->san, i);
-
-		if (gn->type != GEN_DNS)
-			continue;
-		ia5(gn->d.dNSName, v, sizeof(v));
-		if (internal_name(v)) {
-			snprintf(m, n, "DNS name \"%s\" is an internal name",
-			    v);
-			return FAIL;
-		}
-	}
-	return PASS;
+	return san_names(l, GEN_DNS, internal_name, "DNS name",
+	    "is an internal name", m, n);
 }
 
 static int
@@ -1159,56 +1100,15 @@ chk_reserved_ip(const struct lint *l, char *m, size_t n)
 static int
 chk_san_uri(const struct lint *l, char *m, size_t n)
 {
-	int i;
-	char v[1024];
-
-	if (l->san == NULL)
-		return NA;
-	for (i = 0; i < sk_GENERAL_NAME_num(l->san); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(l->san, i);
-		const char *colon;
-		size_t k;
-
-		if (gn->type != GEN_URI)
-			continue;
-		ia5(gn->d.uniformResourceIdentifier, v, sizeof(v));
-		colon = strchr(v, ':');
-		for (k = 0; colon != NULL && v + k < colon; k++)
-			if (!isalnum((unsigned char)v[k]) && v[k] != '+' &&
-			    v[k] != '-' && v[k] != '.')
-				break;
-		if (colon != NULL && colon > v && v + k == colon &&
-		    isalpha((unsigned char)v[0]))
-			continue;
-		snprintf(m, n, "URI \"%s\" has no scheme", v);
-		return FAIL;
-	}
-	return PASS;
+	return san_names(l, GEN_URI, no_uri_scheme, "URI", "has no scheme",
+	    m, n);
 }
 
 static int
 chk_san_email(const struct lint *l, char *m, size_t n)
 {
-	int i;
-	char v[1024];
-
-	if (l->san == NULL)
-		return NA;
-	for (i = 0; i < sk_GENERAL_NAME_num(l->san); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(l->san, i);
-		const char *at;
-
-		if (gn->type != GEN_EMAIL)
-			continue;
-		ia5(gn->d.rfc822Name, v, sizeof(v));
-		at = strchr(v, '@');
-		if (at != NULL && at > v && strchr(at + 1, '@') == NULL &&
-		    dns_name_ok(at + 1) && strpbrk(v, " <>") == NULL)
-			continue;
-		snprintf(m, n, "e-mail address \"%s\" is not local@domain", v);
-		return FAIL;
-	}
-	return PASS;
+	return san_names(l, GEN_EMAIL, not_local_at_domain, "e-mail address",
+	    "is not local@domain", m, n);
 }
 
 /* ---- extended key usage ---------------------------------------------- */
@@ -1218,10 +1118,10 @@ chk_tls_eku_present(const struct lint *l, char *m, size_t n)
 {
 	if (!l->tls_leaf)
 		return NA;
-	if (l->has_eku && eku_has(l, NID_server_auth))
+	if (l->has[EXT_EKU] && eku_has(l, NID_server_auth))
 		return PASS;
-	snprintf(m, n, "%s", l->has_eku ? "extendedKeyUsage lacks serverAuth" :
-	    "no extendedKeyUsage");
+	snprintf(m, n, "%s", l->has[EXT_EKU] ?
+	    "extendedKeyUsage lacks serverAuth" : "no extendedKeyUsage");
 	return FAIL;
 }
 
@@ -1239,7 +1139,7 @@ chk_leaf_any_eku(const struct lint *l, char *m, size_t n)
 static int
 chk_eku_not_empty(const struct lint *l, char *m, size_t n)
 {
-	if (!l->has_eku || l->eku == NULL)
+	if (!l->has[EXT_EKU] || l->eku == NULL)
 		return NA;
 	if (sk_ASN1_OBJECT_num(l->eku) > 0)
 		return PASS;
@@ -1271,20 +1171,9 @@ chk_tls_eku_values(const struct lint *l, char *m, size_t n)
 /* ---- name constraints, policies, AIA, CRL DP ------------------------- */
 
 static int
-chk_nc_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->has_nc)
-		return NA;
-	if (l->nc_crit)
-		return PASS;
-	snprintf(m, n, "nameConstraints is not critical");
-	return FAIL;
-}
-
-static int
 chk_nc_ca(const struct lint *l, char *m, size_t n)
 {
-	if (!l->has_nc)
+	if (!l->has[EXT_NC])
 		return NA;
 	if (l->is_ca)
 		return PASS;
@@ -1346,17 +1235,6 @@ chk_tls_cabf_policy(const struct lint *l, char *m, size_t n)
 }
 
 static int
-chk_aia_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->has_aia)
-		return NA;
-	if (!l->aia_crit)
-		return PASS;
-	snprintf(m, n, "authorityInfoAccess is critical");
-	return FAIL;
-}
-
-static int
 uri_is_http(const GENERAL_NAME *gn)
 {
 	char v[1024];
@@ -1393,28 +1271,6 @@ chk_aia_http(const struct lint *l, char *m, size_t n)
 }
 
 static int
-chk_tls_aia_present(const struct lint *l, char *m, size_t n)
-{
-	if (!l->tls_leaf)
-		return NA;
-	if (l->has_aia)
-		return PASS;
-	snprintf(m, n, "no authorityInfoAccess");
-	return FAIL;
-}
-
-static int
-chk_crldp_crit(const struct lint *l, char *m, size_t n)
-{
-	if (!l->has_crldp)
-		return NA;
-	if (!l->crldp_crit)
-		return PASS;
-	snprintf(m, n, "cRLDistributionPoints is critical");
-	return FAIL;
-}
-
-static int
 chk_crldp_http(const struct lint *l, char *m, size_t n)
 {
 	int i, j, any = 0;
@@ -1437,6 +1293,43 @@ chk_crldp_http(const struct lint *l, char *m, size_t n)
 	return FAIL;
 }
 
+/* ---- rules on one extension ------------------------------------------ */
+
+static int
+in_scope(const struct lint *l, enum scope scope)
+{
+	switch (scope) {
+	case CA:
+		return l->is_ca;
+	case LEAF:
+		return !l->is_ca;
+	case TLS:
+		return l->tls_leaf;
+	case ISSUED:
+		return !l->self_signed;
+	default:
+		return 1;
+	}
+}
+
+static int
+chk_ext(const struct lint *l, const struct ext_rule *x, char *m, size_t n)
+{
+	if (!in_scope(l, x->scope))
+		return NA;
+	if (x->want == PRESENT) {
+		if (l->has[x->ext])
+			return PASS;
+	} else {
+		if (!l->has[x->ext])
+			return NA;
+		if (l->crit[x->ext] == (x->want == CRITICAL))
+			return PASS;
+	}
+	snprintf(m, n, "%s", x->fail);
+	return FAIL;
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 #define E PKIT_LINT_ERROR
@@ -1444,10 +1337,12 @@ chk_crldp_http(const struct lint *l, char *m, size_t n)
 #define N PKIT_LINT_NOTICE
 #define O PKIT_LINT_OFF
 
-/* level[] is { private, web }. */
+/* level[] is { private, web }.  A rule is checked by fn or, when that
+ * is NULL, by chk_ext() with ext. */
 static const struct row {
 	struct pkit_lint_rule rule;
 	check_fn fn;
+	struct ext_rule ext;
 } rows[] = {
 	{ { "serial-positive", "RFC 5280 4.1.2.2",
 	    "the serial number is a positive integer", { E, E } },
@@ -1538,10 +1433,13 @@ static const struct row {
 	    "every known extension decodes", { E, E } }, chk_ext_decodes },
 	{ { "aki-present", "RFC 5280 4.2.1.1",
 	    "certificates other than self-signed ones have an "
-	    "authorityKeyIdentifier", { E, E } }, chk_aki_present },
+	    "authorityKeyIdentifier", { E, E } },
+	  .ext = { ISSUED, EXT_AKI, PRESENT,
+	      "no authorityKeyIdentifier" } },
 	{ { "aki-not-critical", "RFC 5280 4.2.1.1",
 	    "authorityKeyIdentifier is not critical", { E, E } },
-	  chk_aki_crit },
+	  .ext = { ALL, EXT_AKI, NOT_CRITICAL,
+	      "authorityKeyIdentifier is critical" } },
 	{ { "aki-keyid", "RFC 5280 4.2.1.1",
 	    "authorityKeyIdentifier has a keyIdentifier", { E, E } },
 	  chk_aki_keyid },
@@ -1550,20 +1448,27 @@ static const struct row {
 	    { E, E } }, chk_aki_match },
 	{ { "ski-present-ca", "RFC 5280 4.2.1.2",
 	    "CA certificates have a subjectKeyIdentifier", { E, E } },
-	  chk_ski_ca },
+	  .ext = { CA, EXT_SKI, PRESENT,
+	      "CA certificate has no subjectKeyIdentifier" } },
 	{ { "ski-present-leaf", "RFC 5280 4.2.1.2",
 	    "end-entity certificates should have a subjectKeyIdentifier",
-	    { N, O } }, chk_ski_leaf },
+	    { N, O } },
+	  .ext = { LEAF, EXT_SKI, PRESENT, "no subjectKeyIdentifier" } },
 	{ { "ski-not-critical", "RFC 5280 4.2.1.2",
-	    "subjectKeyIdentifier is not critical", { E, E } }, chk_ski_crit },
+	    "subjectKeyIdentifier is not critical", { E, E } },
+	  .ext = { ALL, EXT_SKI, NOT_CRITICAL,
+	      "subjectKeyIdentifier is critical" } },
 	{ { "ca-key-usage-present", "RFC 5280 4.2.1.3",
-	    "CA certificates have keyUsage", { E, E } }, chk_ca_ku_present },
+	    "CA certificates have keyUsage", { E, E } },
+	  .ext = { CA, EXT_KU, PRESENT, "CA certificate has no keyUsage" } },
 	{ { "ca-key-cert-sign", "RFC 5280 4.2.1.3, 4.2.1.9",
 	    "CA keyUsage asserts keyCertSign", { E, E } }, chk_ca_cert_sign },
 	{ { "ca-key-usage-critical", "RFC 5280 4.2.1.3, BR 7.1.2.10.7",
-	    "CA keyUsage is critical", { W, E } }, chk_ca_ku_crit },
+	    "CA keyUsage is critical", { W, E } },
+	  .ext = { CA, EXT_KU, CRITICAL, "CA keyUsage is not critical" } },
 	{ { "key-usage-critical", "RFC 5280 4.2.1.3",
-	    "keyUsage should be critical", { N, W } }, chk_leaf_ku_crit },
+	    "keyUsage should be critical", { N, W } },
+	  .ext = { LEAF, EXT_KU, CRITICAL, "keyUsage is not critical" } },
 	{ { "key-usage-not-empty", "RFC 5280 4.2.1.3",
 	    "keyUsage asserts at least one usage", { E, E } },
 	  chk_ku_not_empty },
@@ -1572,13 +1477,15 @@ static const struct row {
 	  chk_cert_sign_needs_ca },
 	{ { "ca-bc-critical", "RFC 5280 4.2.1.9",
 	    "basicConstraints of a CA certificate is critical", { E, E } },
-	  chk_ca_bc_crit },
+	  .ext = { CA, EXT_BC, CRITICAL,
+	      "basicConstraints of a CA certificate is not critical" } },
 	{ { "pathlen-needs-ca", "RFC 5280 4.2.1.9",
 	    "pathLenConstraint only with cA TRUE and keyCertSign", { E, E } },
 	  chk_pathlen },
 	{ { "tls-san-present", "BR 7.1.2.7.12",
 	    "TLS certificates have a subjectAltName", { W, E } },
-	  chk_tls_san_present },
+	  .ext = { TLS, EXT_SAN, PRESENT,
+	      "TLS certificate has no subjectAltName" } },
 	{ { "tls-cn-in-san", "BR 7.1.4.3",
 	    "the commonName of a TLS certificate is one of its "
 	    "subjectAltNames", { W, E } }, chk_cn_in_san },
@@ -1614,7 +1521,8 @@ static const struct row {
 	    "TLS certificates assert only serverAuth and clientAuth",
 	    { O, E } }, chk_tls_eku_values },
 	{ { "name-constraints-critical", "RFC 5280 4.2.1.10",
-	    "nameConstraints is critical", { E, W } }, chk_nc_crit },
+	    "nameConstraints is critical", { E, W } },
+	  .ext = { ALL, EXT_NC, CRITICAL, "nameConstraints is not critical" } },
 	{ { "name-constraints-ca-only", "RFC 5280 4.2.1.10",
 	    "nameConstraints only in CA certificates", { E, E } }, chk_nc_ca },
 	{ { "name-constraints-not-empty", "RFC 5280 4.2.1.10",
@@ -1626,16 +1534,19 @@ static const struct row {
 	    "TLS certificates assert a CA/Browser Forum policy", { O, E } },
 	  chk_tls_cabf_policy },
 	{ { "aia-not-critical", "RFC 5280 4.2.2.1",
-	    "authorityInfoAccess is not critical", { E, E } }, chk_aia_crit },
+	    "authorityInfoAccess is not critical", { E, E } },
+	  .ext = { ALL, EXT_AIA, NOT_CRITICAL,
+	      "authorityInfoAccess is critical" } },
 	{ { "aia-http", "BR 7.1.2.7.7",
 	    "authorityInfoAccess locations are http:// URIs", { O, E } },
 	  chk_aia_http },
 	{ { "tls-aia-present", "BR 7.1.2.7.7",
 	    "TLS certificates have authorityInfoAccess", { O, E } },
-	  chk_tls_aia_present },
+	  .ext = { TLS, EXT_AIA, PRESENT, "no authorityInfoAccess" } },
 	{ { "crldp-not-critical", "RFC 5280 4.2.1.13",
 	    "cRLDistributionPoints should not be critical", { W, W } },
-	  chk_crldp_crit },
+	  .ext = { ALL, EXT_CRLDP, NOT_CRITICAL,
+	      "cRLDistributionPoints is critical" } },
 	{ { "crldp-http", "BR 7.1.2.11.2",
 	    "cRLDistributionPoints has an http:// URI", { N, E } },
 	  chk_crldp_http },
@@ -1712,67 +1623,44 @@ lint_release(struct lint *l)
 	CRL_DIST_POINTS_free(l->crldp);
 }
 
+/* Where lint_decode() puts each extension of enum ext. */
+static const struct {
+	int nid;
+	size_t slot;		/* offset of its decoded form in struct lint */
+} known_exts[EXT_COUNT] = {
+	[EXT_BC] = { NID_basic_constraints, offsetof(struct lint, bc) },
+	[EXT_KU] = { NID_key_usage, offsetof(struct lint, ku) },
+	[EXT_EKU] = { NID_ext_key_usage, offsetof(struct lint, eku) },
+	[EXT_SAN] = { NID_subject_alt_name, offsetof(struct lint, san) },
+	[EXT_AKI] = { NID_authority_key_identifier,
+	    offsetof(struct lint, aki) },
+	[EXT_SKI] = { NID_subject_key_identifier, offsetof(struct lint, ski) },
+	[EXT_NC] = { NID_name_constraints, offsetof(struct lint, nc) },
+	[EXT_CP] = { NID_certificate_policies, offsetof(struct lint, cp) },
+	[EXT_AIA] = { NID_info_access, offsetof(struct lint, aia) },
+	[EXT_CRLDP] = { NID_crl_distribution_points,
+	    offsetof(struct lint, crldp) },
+};
+
 /* Decode the first instance of each extension the rules look at. */
 static void
 lint_decode(struct lint *l)
 {
 	const STACK_OF(X509_EXTENSION) *exts = X509_get0_extensions(l->crt);
-	int i;
+	int i, x;
 
 	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
 		X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
 		int nid = OBJ_obj2nid(X509_EXTENSION_get_object(e));
-		int crit = X509_EXTENSION_get_critical(e) > 0;
-		void **slot = NULL;
-		int *has = NULL, *cr = NULL;
+		void **slot;
 
-		switch (nid) {
-		case NID_basic_constraints:
-			slot = (void **)&l->bc, has = &l->has_bc,
-			    cr = &l->bc_crit;
-			break;
-		case NID_key_usage:
-			slot = (void **)&l->ku, has = &l->has_ku,
-			    cr = &l->ku_crit;
-			break;
-		case NID_ext_key_usage:
-			slot = (void **)&l->eku, has = &l->has_eku;
-			break;
-		case NID_subject_alt_name:
-			slot = (void **)&l->san, has = &l->has_san,
-			    cr = &l->san_crit;
-			break;
-		case NID_authority_key_identifier:
-			slot = (void **)&l->aki, has = &l->has_aki,
-			    cr = &l->aki_crit;
-			break;
-		case NID_subject_key_identifier:
-			slot = (void **)&l->ski, has = &l->has_ski,
-			    cr = &l->ski_crit;
-			break;
-		case NID_name_constraints:
-			slot = (void **)&l->nc, has = &l->has_nc,
-			    cr = &l->nc_crit;
-			break;
-		case NID_certificate_policies:
-			slot = (void **)&l->cp, has = &l->has_cp;
-			break;
-		case NID_info_access:
-			slot = (void **)&l->aia, has = &l->has_aia,
-			    cr = &l->aia_crit;
-			break;
-		case NID_crl_distribution_points:
-			slot = (void **)&l->crldp, has = &l->has_crldp,
-			    cr = &l->crldp_crit;
-			break;
-		default:
-			break;
-		}
-		if (slot == NULL || *has)
+		for (x = 0; x < EXT_COUNT && known_exts[x].nid != nid; x++)
+			;
+		if (x == EXT_COUNT || l->has[x])
 			continue;
-		*has = 1;
-		if (cr != NULL)
-			*cr = crit;
+		l->has[x] = 1;
+		l->crit[x] = X509_EXTENSION_get_critical(e) > 0;
+		slot = (void **)((char *)l + known_exts[x].slot);
 		if ((*slot = X509V3_EXT_d2i(e)) == NULL) {
 			l->bad_ext = 1;
 			OBJ_obj2txt(l->bad_ext_name, sizeof(l->bad_ext_name),
@@ -1821,7 +1709,7 @@ pkit_x509_lint(struct pkit_ctx *ctx, X509 *crt, X509 *issuer,
 	l.self_signed = l.self_issued && l.pk != NULL &&
 	    X509_verify(crt, l.pk) == 1;
 	ERR_clear_error();
-	l.tls_leaf = !l.is_ca && (!l.has_eku || (l.eku != NULL &&
+	l.tls_leaf = !l.is_ca && (!l.has[EXT_EKU] || (l.eku != NULL &&
 	    (eku_has(&l, NID_server_auth) ||
 	    eku_has(&l, NID_anyExtendedKeyUsage))));
 
@@ -1841,7 +1729,11 @@ pkit_x509_lint(struct pkit_ctx *ctx, X509 *crt, X509 *issuer,
 		if (lvl == PKIT_LINT_OFF)
 			continue;
 		f->message[0] = '\0';
-		res = rows[i].fn(&l, f->message, sizeof(f->message));
+		if (rows[i].fn != NULL)
+			res = rows[i].fn(&l, f->message, sizeof(f->message));
+		else
+			res = chk_ext(&l, &rows[i].ext, f->message,
+			    sizeof(f->message));
 		ERR_clear_error();
 		if (res == NA)
 			continue;

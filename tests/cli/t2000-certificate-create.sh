@@ -213,27 +213,23 @@ test_expect_success '--template for a CSR with conditionals and SANs' '
 	grep -q "TLS Web Client Authentication" text
 '
 
-test_expect_success 'template errors: one line, exit 1, no files' '
-	echo "{ \"subject\": {{ nosuch .Subject }} }" >bad.tpl &&
+# template_fails TEMPLATE MESSAGE: create with TEMPLATE (in bad.tpl)
+# exits 1 with one line on standard error, and that line holds MESSAGE.
+template_fails() {
+	echo "$1" >bad.tpl &&
 	test_expect_code 1 pkit certificate create --template bad.tpl \
 		--no-password --insecure x bad.crt bad.key 2>err &&
 	test_one_line err &&
-	grep -q "bad.tpl:1: function \"nosuch\" not defined" err &&
-	echo "{ \"subject\": {{ .Subject " >bad2.tpl &&
-	test_expect_code 1 pkit certificate create --template bad2.tpl \
-		--no-password --insecure x bad.crt bad.key 2>err &&
-	test_one_line err &&
-	grep -q "unclosed action" err &&
-	echo "{ \"keyUsages\": [] }" >bad3.tpl &&
-	test_expect_code 1 pkit certificate create --template bad3.tpl \
-		--no-password --insecure x bad.crt bad.key 2>err &&
-	test_one_line err &&
-	grep -q "unknown field \"keyUsages\"" err &&
-	echo "{ \"subject\": \"{{ .Insecure.User.x }}\" x" >bad4.tpl &&
-	test_expect_code 1 pkit certificate create --template bad4.tpl \
-		--no-password --insecure x bad.crt bad.key 2>err &&
-	test_one_line err &&
-	grep -q "not valid JSON" err &&
+	grep -q "$2" err
+}
+
+test_expect_success 'template errors: one line, exit 1, no files' '
+	template_fails "{ \"subject\": {{ nosuch .Subject }} }" \
+		"bad.tpl:1: function \"nosuch\" not defined" &&
+	template_fails "{ \"subject\": {{ .Subject " "unclosed action" &&
+	template_fails "{ \"keyUsages\": [] }" "unknown field \"keyUsages\"" &&
+	template_fails "{ \"subject\": \"{{ .Insecure.User.x }}\" x" \
+		"not valid JSON" &&
 	test_no_files bad.crt bad.key
 '
 

@@ -1,64 +1,11 @@
 #!/bin/sh
 test_description='certificate inspect: step layout, CSRs, chains, PKCS#12, servers'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-x509.sh"
 
 # Certificates that step-ca 0.19 issued, and what step 0.19 printed for
 # them (research/step-0.19-captures): pkit must print the same bytes.
-cat >step-leaf.crt <<\EOF
------BEGIN CERTIFICATE-----
-MIICFDCCAbqgAwIBAgIQbmruyaeDVs1WbsXJHlmPyDAKBggqhkjOPQQDAjAuMQ0w
-CwYDVQQKEwRUZXN0MR0wGwYDVQQDExRUZXN0IEludGVybWVkaWF0ZSBDQTAeFw0y
-NjExMjUyMjIzNDNaFw0yNjExMjYyMjI0NDNaMBQxEjAQBgNVBAMTCWxvY2FsaG9z
-dDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABA8AV2XRxuXPe8frs40JJtmxrFLU
-tgH+XCAlswjTM2+eWbDCeT87oVTX7zpz8a+IF1sh7zHHEfQWiOLkFkMlVSOjgdMw
-gdAwDgYDVR0PAQH/BAQDAgeAMB0GA1UdJQQWMBQGCCsGAQUFBwMBBggrBgEFBQcD
-AjAdBgNVHQ4EFgQUw31XGEm0rioWD1sVHLCvuMIPSm0wHwYDVR0jBBgwFoAUyYSX
-cZNpFJquyIylEebNCRNMLUwwFAYDVR0RBA0wC4IJbG9jYWxob3N0MEkGDCsGAQQB
-gqRkxihAAQQ5MDcCAQEEBWFkbWluBCtBcmpjMkRkLWFPTjYycXVqemxha3dFZ3FN
-XzdxQ0JfeENYN05ya01PNURRMAoGCCqGSM49BAMCA0gAMEUCIDYJgNQGl0QpXmn/
-wM4w/x1kcGW8f23AzDVn9kAIPeQoAiEApnScro+3b8Jirz9p9+Ev4QmHua/AkRNf
-YMWc7eLWp5E=
------END CERTIFICATE-----
------BEGIN CERTIFICATE-----
-MIIBujCCAV+gAwIBAgIRALXwldDeds+Y2u2NGjNTNVMwCgYIKoZIzj0EAwIwJjEN
-MAsGA1UEChMEVGVzdDEVMBMGA1UEAxMMVGVzdCBSb290IENBMB4XDTI2MTEyNTIy
-MjQyN1oXDTM2MTEyMjIyMjQyN1owLjENMAsGA1UEChMEVGVzdDEdMBsGA1UEAxMU
-VGVzdCBJbnRlcm1lZGlhdGUgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARv
-U60eVtDp3d17O60QDzein9nQfWFCGbt+CyM5alEySidbYsJh1NGOV+pJsnVe2BRm
-F0o9ccuMp8LX8K4xXjNmo2YwZDAOBgNVHQ8BAf8EBAMCAQYwEgYDVR0TAQH/BAgw
-BgEB/wIBADAdBgNVHQ4EFgQUyYSXcZNpFJquyIylEebNCRNMLUwwHwYDVR0jBBgw
-FoAUIuTeE3IWP0bcCCOkMg6/XFVw454wCgYIKoZIzj0EAwIDSQAwRgIhAL5X9Kg7
-HgcPfx2ZViKavZpVH7XxuppzjQvoubnrzwsPAiEAqbowFCv+sy8JXymgKm79LJkR
-K0fkDAqvhSDkGKq/Zlc=
------END CERTIFICATE-----
-EOF
-cat >step-int.crt <<\EOF
------BEGIN CERTIFICATE-----
-MIIBujCCAV+gAwIBAgIRALXwldDeds+Y2u2NGjNTNVMwCgYIKoZIzj0EAwIwJjEN
-MAsGA1UEChMEVGVzdDEVMBMGA1UEAxMMVGVzdCBSb290IENBMB4XDTI2MTEyNTIy
-MjQyN1oXDTM2MTEyMjIyMjQyN1owLjENMAsGA1UEChMEVGVzdDEdMBsGA1UEAxMU
-VGVzdCBJbnRlcm1lZGlhdGUgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARv
-U60eVtDp3d17O60QDzein9nQfWFCGbt+CyM5alEySidbYsJh1NGOV+pJsnVe2BRm
-F0o9ccuMp8LX8K4xXjNmo2YwZDAOBgNVHQ8BAf8EBAMCAQYwEgYDVR0TAQH/BAgw
-BgEB/wIBADAdBgNVHQ4EFgQUyYSXcZNpFJquyIylEebNCRNMLUwwHwYDVR0jBBgw
-FoAUIuTeE3IWP0bcCCOkMg6/XFVw454wCgYIKoZIzj0EAwIDSQAwRgIhAL5X9Kg7
-HgcPfx2ZViKavZpVH7XxuppzjQvoubnrzwsPAiEAqbowFCv+sy8JXymgKm79LJkR
-K0fkDAqvhSDkGKq/Zlc=
------END CERTIFICATE-----
-EOF
-cat >step-root.crt <<\EOF
------BEGIN CERTIFICATE-----
-MIIBjjCCATWgAwIBAgIQNnEGqE4RCWiI4L0SaQPXjTAKBggqhkjOPQQDAjAmMQ0w
-CwYDVQQKEwRUZXN0MRUwEwYDVQQDEwxUZXN0IFJvb3QgQ0EwHhcNMjYxMTI1MjIy
-NDI2WhcNMzYxMTIyMjIyNDI2WjAmMQ0wCwYDVQQKEwRUZXN0MRUwEwYDVQQDEwxU
-ZXN0IFJvb3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAR05JLTFDmomNux
-KGWC4uLPYIfgYLj982qJNt0CqT8z+ngD3sDoQYAkzEz5sTpI9f1Ymh4rfRpBxyVv
-X3we2iGSo0UwQzAOBgNVHQ8BAf8EBAMCAQYwEgYDVR0TAQH/BAgwBgEB/wIBATAd
-BgNVHQ4EFgQUIuTeE3IWP0bcCCOkMg6/XFVw454wCgYIKoZIzj0EAwIDRwAwRAIg
-eE7LcBau8lk0KXjW6EqoCv0QSomBdQ61oTipdtAB8KECIChi/cOJKzD7vHsnejsG
-3ZVrkrTHuh9igQTx8J0Nq+j+
------END CERTIFICATE-----
-EOF
+step_certs
 cat >want-text <<\EOF
 Certificate:
     Data:
@@ -217,22 +164,9 @@ X.509v3 Root CA Certificate (ECDSA P-256) [Serial: 7236...5885]
 EOF
 
 # openssl's configuration for the certificates made below.
-cat >ossl.cnf <<\EOC
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[int]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+{
+	ossl_cnf_head &&
+	cat <<\EOC
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -247,15 +181,7 @@ extendedKeyUsage = serverAuth
 basicConstraints = critical, CA:FALSE
 1.2.3.4.5 = ASN1:UTF8String:hello
 EOC
-
-EC='-newkey ec -pkeyopt ec_paramgen_curve:P-256'
-
-# sign CSR CA KEY SECTION OUT
-sign() {
-	openssl x509 -req -in "$1" -CA "$2" -CAkey "$3" -extfile ossl.cnf \
-		-extensions "$4" -days 30 -set_serial "0x$(openssl rand -hex 16)" \
-		-out "$5" 2>/dev/null
-}
+} >ossl.cnf
 
 test_expect_success 'openssl makes a root, an intermediate and a leaf' '
 	openssl req -x509 -config ossl.cnf -extensions root -new $EC -nodes \
@@ -489,17 +415,7 @@ test_expect_success 'usage errors exit 2 with one line' '
 '
 
 # A TLS server on loopback that sends the leaf and the intermediate.
-PORT=$(free_port)
-openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert leaf.crt -key leaf.key \
-	-cert_chain int.crt -naccept 20 -www >server.log 2>&1 &
-SERVER=$!
-test_cleanup_server() { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; }
-trap test_cleanup_server EXIT
-i=0
-while ! $SYS_PYTHON -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null
-do
-	i=$((i + 1)); test $i -lt 50 || break; sleep 0.1
-done
+tls_server 20
 
 test_expect_success 'a live server: its chain, verified against --roots' '
 	pkit certificate inspect --short --roots root.crt --servername localhost \
@@ -529,5 +445,5 @@ test_expect_success 'an unreachable server is one line and exit 1' '
 	test_one_line err
 '
 
-test_cleanup_server
+stop_tls_server
 test_done

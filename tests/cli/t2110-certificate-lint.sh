@@ -1,18 +1,11 @@
 #!/bin/sh
 test_description='certificate lint: known-bad certificates are flagged by the right rules, good ones pass'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-x509.sh"
 
-cat >ossl.cnf <<\EOC
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+{
+	ossl_cnf_head &&
+	cat <<\EOC &&
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -75,21 +68,9 @@ keyUsage = critical, digitalSignature
 subjectAltName = DNS:leaf.example.com
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = none
-[ca]
-default_ca = ca_default
-[ca_default]
-dir = ca
-database = ca/index.txt
-new_certs_dir = ca
-serial = ca/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-[policy_any]
-commonName = supplied
 EOC
-
-EC='-newkey ec -pkeyopt ec_paramgen_curve:P-256'
+	ossl_cnf_ca
+} >ossl.cnf
 
 # issue SECTION CN OUT [extra openssl x509 options]: a certificate for a
 # fresh P-256 key, signed by root, with a random 128-bit serial unless

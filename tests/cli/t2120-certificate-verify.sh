@@ -1,23 +1,11 @@
 #!/bin/sh
 test_description='certificate verify: valid, expired, not yet valid, wrong root, missing intermediate, wrong host, bad signature'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-x509.sh"
 
-cat >ossl.cnf <<\EOC
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[int]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+{
+	ossl_cnf_head &&
+	cat <<\EOC &&
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -30,28 +18,9 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
 subjectAltName = email:alice@example.com
-[ca]
-default_ca = ca_default
-[ca_default]
-dir = ca
-database = ca/index.txt
-new_certs_dir = ca
-serial = ca/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-[policy_any]
-commonName = supplied
 EOC
-
-EC='-newkey ec -pkeyopt ec_paramgen_curve:P-256'
-
-# sign CSR CA KEY SECTION OUT
-sign() {
-	openssl x509 -req -in "$1" -CA "$2" -CAkey "$3" -extfile ossl.cnf \
-		-extensions "$4" -days 30 -set_serial "0x$(openssl rand -hex 16)" \
-		-out "$5" 2>/dev/null
-}
+	ossl_cnf_ca
+} >ossl.cnf
 
 # dated START END OUT: a leaf signed by int with these validity dates.
 dated() {
@@ -182,17 +151,7 @@ test_expect_success '--issuing-ca: the issuer must be that CA' '
 	test_one_line err && grep -q "not issued by the CA in root.crt" err
 '
 
-PORT=$(free_port)
-openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert leaf.crt -key leaf.key \
-	-cert_chain int.crt -naccept 10 -www >server.log 2>&1 &
-SERVER=$!
-stop_server() { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; }
-trap stop_server EXIT
-i=0
-while ! $SYS_PYTHON -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null
-do
-	i=$((i + 1)); test $i -lt 50 || break; sleep 0.1
-done
+tls_server 10
 
 test_expect_success 'a live server: its chain and its address are verified' '
 	pkit certificate verify --roots root.crt -v "tls://127.0.0.1:$PORT" >out &&
@@ -221,5 +180,5 @@ test_expect_success 'errors: missing file, malformed input, missing roots, usage
 	test_one_line err
 '
 
-stop_server
+stop_tls_server
 test_done

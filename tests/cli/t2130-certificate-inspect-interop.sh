@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='certificate inspect: openssl x509 -text and pkit agree on every field of certificates openssl makes'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-x509.sh"
 
 # Two SCTs (RFC 6962 3.3) in a TLS-encoded list, wrapped in the OCTET
 # STRING that is the extension's value, as openssl config "DER:" hex.
@@ -335,34 +336,8 @@ assert n[\"permitted_directory_names\"] == [{\"organization\": [\"Test\"]}]
 '
 
 test_expect_success 'the step-ca certificate of the research captures agrees too' '
-	cat >step.crt <<-\EOC &&
-	-----BEGIN CERTIFICATE-----
-	MIICFDCCAbqgAwIBAgIQbmruyaeDVs1WbsXJHlmPyDAKBggqhkjOPQQDAjAuMQ0w
-	CwYDVQQKEwRUZXN0MR0wGwYDVQQDExRUZXN0IEludGVybWVkaWF0ZSBDQTAeFw0y
-	NjExMjUyMjIzNDNaFw0yNjExMjYyMjI0NDNaMBQxEjAQBgNVBAMTCWxvY2FsaG9z
-	dDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABA8AV2XRxuXPe8frs40JJtmxrFLU
-	tgH+XCAlswjTM2+eWbDCeT87oVTX7zpz8a+IF1sh7zHHEfQWiOLkFkMlVSOjgdMw
-	gdAwDgYDVR0PAQH/BAQDAgeAMB0GA1UdJQQWMBQGCCsGAQUFBwMBBggrBgEFBQcD
-	AjAdBgNVHQ4EFgQUw31XGEm0rioWD1sVHLCvuMIPSm0wHwYDVR0jBBgwFoAUyYSX
-	cZNpFJquyIylEebNCRNMLUwwFAYDVR0RBA0wC4IJbG9jYWxob3N0MEkGDCsGAQQB
-	gqRkxihAAQQ5MDcCAQEEBWFkbWluBCtBcmpjMkRkLWFPTjYycXVqemxha3dFZ3FN
-	XzdxQ0JfeENYN05ya01PNURRMAoGCCqGSM49BAMCA0gAMEUCIDYJgNQGl0QpXmn/
-	wM4w/x1kcGW8f23AzDVn9kAIPeQoAiEApnScro+3b8Jirz9p9+Ev4QmHua/AkRNf
-	YMWc7eLWp5E=
-	-----END CERTIFICATE-----
-	-----BEGIN CERTIFICATE-----
-	MIIBujCCAV+gAwIBAgIRALXwldDeds+Y2u2NGjNTNVMwCgYIKoZIzj0EAwIwJjEN
-	MAsGA1UEChMEVGVzdDEVMBMGA1UEAxMMVGVzdCBSb290IENBMB4XDTI2MTEyNTIy
-	MjQyN1oXDTM2MTEyMjIyMjQyN1owLjENMAsGA1UEChMEVGVzdDEdMBsGA1UEAxMU
-	VGVzdCBJbnRlcm1lZGlhdGUgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARv
-	U60eVtDp3d17O60QDzein9nQfWFCGbt+CyM5alEySidbYsJh1NGOV+pJsnVe2BRm
-	F0o9ccuMp8LX8K4xXjNmo2YwZDAOBgNVHQ8BAf8EBAMCAQYwEgYDVR0TAQH/BAgw
-	BgEB/wIBADAdBgNVHQ4EFgQUyYSXcZNpFJquyIylEebNCRNMLUwwHwYDVR0jBBgw
-	FoAUIuTeE3IWP0bcCCOkMg6/XFVw454wCgYIKoZIzj0EAwIDSQAwRgIhAL5X9Kg7
-	HgcPfx2ZViKavZpVH7XxuppzjQvoubnrzwsPAiEAqbowFCv+sy8JXymgKm79LJkR
-	K0fkDAqvhSDkGKq/Zlc=
-	-----END CERTIFICATE-----
-	EOC
+	step_certs &&
+	cp step-leaf.crt step.crt &&
 	openssl x509 -in step.crt -noout >/dev/null &&
 	openssl x509 -in step.crt -noout -text >step.openssl &&
 	sed "/1.3.6.1.4.1.37476.9000.64.1/,+1d" step.openssl >step.o2 &&
