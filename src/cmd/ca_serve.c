@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lib/ca/acme.h"
 #include "lib/ca/authority.h"
 #include "lib/ca/server.h"
 #include "lib/fs.h"
@@ -165,6 +166,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_server_new(run->ctx, &so, &srv)) != 0 ||
 	    (r = pkit_ca_api_static(run->ctx, srv)) != 0 ||
 	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
+	    (r = pkit_ca_api_acme(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
 		pkit_ca_authority_free(auth);

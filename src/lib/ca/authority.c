@@ -538,6 +538,17 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		if ((r = pkit_ca_claims_resolve(ctx, &p->conf->claims,
 		    &cfg->claims, what, &p->claims)) != 0)
 			return r;
+		if (strcmp(p->conf->type, "ACME") == 0) {
+			/* no key: orders are authorized by acme.c */
+			p->type = PKIT_CA_PROV_ACME;
+			if ((r = load_template(ctx, auth, p)) != 0 ||
+			    (r = pkit_ca_auth_prov_ext(ctx, p->type,
+			    p->conf->name, "", &p->ext, &p->ext_len)) != 0 ||
+			    (r = pkit_b64_encode(ctx, PKIT_B64_STD, p->ext,
+			    p->ext_len, &p->ext_b64)) != 0)
+				return r;
+			continue;
+		}
 		if (strcmp(p->conf->type, "JWK") != 0)
 			continue;
 		p->type = PKIT_CA_PROV_JWK;
@@ -1557,6 +1568,37 @@ pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 out:
 	json_decref(sans);
 	json_decref(tmpl);
+	return r;
+}
+
+int
+pkit_ca_auth_sign_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const char *prov_name, const char *sub, char *const *names, size_t nnames,
+    const struct pkit_ca_auth_sign_req *req, struct pkit_ca_issued **out,
+    struct pkit_ca_refusal *why)
+{
+	struct pkit_ca_ott tok;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	memset(&tok, 0, sizeof(tok));
+	for (i = 0; i < auth->nprovs; i++)
+		if (auth->provs[i].type == PKIT_CA_PROV_ACME &&
+		    strcmp(auth->provs[i].conf->name, prov_name) == 0)
+			tok.prov = &auth->provs[i];
+	if (tok.prov == NULL) {
+		pkit_ca_auth_refuse(why, 404, "provisioner not found");
+		return pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "provisioner %s: "
+		    "not an ACME provisioner", prov_name);
+	}
+	if ((tok.claims = json_object()) == NULL)
+		return internal(why, nomem(ctx));
+	tok.sub = sub;
+	tok.sans = (char **)names;
+	tok.nsans = nnames;
+	r = pkit_ca_auth_sign(ctx, auth, &tok, req, out, why);
+	json_decref(tok.claims);
 	return r;
 }
 

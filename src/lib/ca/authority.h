@@ -183,6 +183,16 @@ int pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const struct pkit_ca_ott *tok, const struct pkit_ca_auth_sign_req *req,
     struct pkit_ca_issued **out, struct pkit_ca_refusal *why);
 
+/* Issue for an order that a provisioner other than a token one (ACME)
+ * has authorized: prov_name names an ACME provisioner, sub is the common
+ * name and names the SANs the CSR must have exactly; then as
+ * pkit_ca_auth_sign() (claims, template, policy, provisioner extension).
+ * Nothing is recorded: the caller records with pkit_ca_auth_record(). */
+int pkit_ca_auth_sign_order(struct pkit_ctx *ctx,
+    const struct pkit_ca_auth *auth, const char *prov_name, const char *sub,
+    char *const *names, size_t nnames, const struct pkit_ca_auth_sign_req *req,
+    struct pkit_ca_issued **out, struct pkit_ca_refusal *why);
+
 /* Renew crt (already authenticated: mTLS or a renew token), or rekey it
  * with the key of the CSR rekey (NULL: keep its key), as research §7
  * says: refused (401) when db knows it revoked, when it is not a

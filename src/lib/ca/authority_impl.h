@@ -13,6 +13,7 @@
 enum {
 	PKIT_CA_PROV_NOOP = 0,
 	PKIT_CA_PROV_JWK = 1,
+	PKIT_CA_PROV_ACME = 6,
 };
 
 struct memtok;
@@ -23,6 +24,7 @@ struct pkit_ca_authority {
 	struct memtok **buckets;	/* used token ids when there is no db */
 	size_t nbuckets, count, inserts;
 	int api_id;			/* api_sign.c's server extension */
+	int acme_id;			/* acme.c's server extension */
 };
 
 struct pkit_ca_prov {

@@ -1300,6 +1300,13 @@ pkit_ca_reply(struct pkit_ca_req *req, int status, const char *ctype,
 }
 
 void
+pkit_ca_reply_headers(struct pkit_ca_req *req, int status, const char *ctype,
+    const char *const *headers, const void *body, size_t len)
+{
+	reply_full(req, status, ctype, headers, body, len);
+}
+
+void
 pkit_ca_reply_json(struct pkit_ca_req *req, int status, json_t *body)
 {
 	char *s;

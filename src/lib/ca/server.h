@@ -169,6 +169,10 @@ void pkit_ca_req_log(struct pkit_ca_req *req, const char *key,
  * request; after it the request belongs to the server again. */
 void pkit_ca_reply(struct pkit_ca_req *req, int status, const char *ctype,
     const void *body, size_t len);
+/* The same with more header lines ("Name: value", NULL-terminated). */
+void pkit_ca_reply_headers(struct pkit_ca_req *req, int status,
+    const char *ctype, const char *const *headers, const void *body,
+    size_t len);
 /* Reply with a JSON document, taking the reference to body. */
 void pkit_ca_reply_json(struct pkit_ca_req *req, int status, json_t *body);
 /* Reply with step-ca's error body {"status":N,"message":"..."}.  With fmt
