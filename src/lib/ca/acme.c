@@ -124,6 +124,10 @@ struct areq {
 
 enum auth_mode { A_JWK, A_KID, A_EITHER };
 
+/* What the reply helpers return: the request was answered (not 0, so
+ * that "if (authenticate(...) == 0)" goes on only when it was not). */
+#define ANSWERED 1
+
 static void *worker_main(void *arg);
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -544,7 +548,7 @@ reply(struct areq *ar, int status, const char *ctype, const void *body,
 	hdrs[i++] = "Cache-Control: no-store";
 	hdrs[i] = NULL;
 	pkit_ca_reply_headers(ar->req, status, ctype, hdrs, body, len);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* Reply with a JSON body (taken), and a Location (may be NULL). */
@@ -559,7 +563,7 @@ reply_json(struct areq *ar, int status, json_t *body, const char *location,
 	    JSON_PRESERVE_ORDER)) == NULL) {
 		json_decref(body);
 		pkit_ca_reply_error(ar->req, 500, NULL);
-		return PKIT_CA_DONE;
+		return ANSWERED;
 	}
 	json_decref(body);
 	len = strlen(s);
@@ -568,7 +572,7 @@ reply_json(struct areq *ar, int status, json_t *body, const char *location,
 	reply(ar, status, "application/json", s, len, location != NULL ? loc :
 	    NULL, link);
 	free(s);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* An RFC 7807 problem document of type ERR_NS type; sub (taken, may be
@@ -594,13 +598,13 @@ problemv(struct areq *ar, int status, const char *type, json_t *sub,
 	    JSON_PRESERVE_ORDER)) == NULL) {
 		json_decref(o);
 		pkit_ca_reply_error(ar->req, 500, NULL);
-		return PKIT_CA_DONE;
+		return ANSWERED;
 	}
 	json_decref(o);
 	reply(ar, status, "application/problem+json", s, strlen(s), extra,
 	    NULL);
 	free(s);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 static int problem(struct areq *ar, int status, const char *type,
@@ -668,7 +672,7 @@ host_ok(const char *h)
 }
 
 /* Find the provisioner, the database and the URLs.  On failure, the
- * request is answered and PKIT_CA_DONE returned; 0 means go on. */
+ * request is answered and 1 returned; 0 means go on. */
 static int
 begin(struct pkit_ca_req *req, void *arg, struct areq *ar)
 {
@@ -1068,7 +1072,8 @@ h_directory(struct pkit_ca_req *req, void *arg)
 		json_object_set_new(o, "meta", meta);
 	}
 	/* the directory takes no nonce, but one does no harm */
-	return reply_json(&ar, 200, o, NULL, NULL);
+	reply_json(&ar, 200, o, NULL, NULL);
+	return PKIT_CA_DONE;
 }
 
 static int
@@ -1078,8 +1083,9 @@ h_new_nonce(struct pkit_ca_req *req, void *arg)
 
 	if (begin(req, arg, &ar) != 0)
 		return PKIT_CA_DONE;
-	return reply(&ar, strcmp(pkit_ca_req_method(req), "GET") == 0 ? 204 :
-	    200, NULL, "", 0, NULL, NULL);
+	reply(&ar, strcmp(pkit_ca_req_method(req), "GET") == 0 ? 204 : 200,
+	    NULL, "", 0, NULL, NULL);
+	return PKIT_CA_DONE;
 }
 
 /* ---- accounts ------------------------------------------------------------------ */
@@ -1255,11 +1261,11 @@ new_account(struct areq *ar)
 		    "this key");
 	contact = json_object_get(ar->payload, "contact");
 	if (contact != NULL && check_contact(ar, contact))
-		return PKIT_CA_DONE;
+		return ANSWERED;
 	if (json_object_get(ar->payload, "externalAccountBinding") != NULL) {
 		if (check_eab(ar, json_object_get(ar->payload,
 		    "externalAccountBinding"), &eab_kid))
-			return PKIT_CA_DONE;
+			return ANSWERED;
 	} else if (ar->prov->require_eab)
 		return problem(ar, 401, "externalAccountRequired", "this "
 		    "provisioner requires an external account binding");
@@ -1336,7 +1342,7 @@ account_update(struct areq *ar)
 	contact = json_object_get(ar->payload, "contact");
 	status = json_object_get(ar->payload, "status");
 	if (contact != NULL && check_contact(ar, contact))
-		return PKIT_CA_DONE;
+		return ANSWERED;
 	if (status != NULL) {
 		s = json_string_value(status);
 		if (s == NULL || (strcmp(s, "deactivated") != 0 && strcmp(s,
@@ -2011,7 +2017,7 @@ finalize(struct areq *ar, json_t *ord)
 		goto out;
 	}
 	if (check_csr_names(ar, x, idents, cn, sizeof(cn))) {
-		ret = PKIT_CA_DONE;
+		ret = ANSWERED;
 		goto out;
 	}
 	if (*cn == '\0')	/* forceCN, and step's default leaf needs one */

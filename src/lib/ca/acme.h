@@ -61,6 +61,10 @@ int pkit_acme_validate(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 
 /* ---- External Account Binding keys (acme_eab.c) -------------------------- */
 
+/* Open the database of the ca.json at config (relative paths from base)
+ * for its ACME provisioner prov (an error if there is none). */
+int pkit_acme_db_open(struct pkit_ctx *ctx, const char *config,
+    const char *base, const char *prov, struct pkit_db **out);
 /* Add an EAB key to provisioner prov: kid (NULL: a random one) with a new
  * random 32-byte HMAC key.  *kid_out and *hmac_b64 (base64url) are
  * malloc'd; the key is a secret (wipe it). */

@@ -14,6 +14,8 @@
 #include <openssl/rand.h>
 
 #include "lib/ca/acme.h"
+#include "lib/ca/authority.h"
+#include "lib/ca/ca_config.h"
 #include "lib/codec.h"
 #include "lib/secret.h"
 #include "lib/timeutil.h"
@@ -282,5 +284,39 @@ pkit_acme_eab_remove(struct pkit_ctx *ctx, struct pkit_db *db,
 	}
 	r = idx_put(ctx, db, prov, idx);
 	json_decref(idx);
+	return r;
+}
+
+int
+pkit_acme_db_open(struct pkit_ctx *ctx, const char *config, const char *base,
+    const char *prov, struct pkit_db **out)
+{
+	struct pkit_ca_config *cfg = NULL;
+	char *type = NULL, *dsn = NULL;
+	size_t i;
+	int r;
+
+	if ((r = pkit_ca_config_load(ctx, config, base, &cfg)) != 0)
+		return r;
+	for (i = 0; i < cfg->nprovisioners; i++)
+		if (strcmp(cfg->provisioners[i].name, prov) == 0 &&
+		    strcmp(cfg->provisioners[i].type, "ACME") == 0)
+			break;
+	if (i == cfg->nprovisioners) {
+		r = pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "%s: no ACME "
+		    "provisioner named %s", config, prov);
+		goto out;
+	}
+	if ((r = pkit_ca_config_db(ctx, cfg, &type, &dsn)) != 0) {
+		if (r == PKIT_ERR_NOT_FOUND)
+			r = pkit_seterr(ctx, r, "%s: ACME needs a database "
+			    "(\"db\")", config);
+		goto out;
+	}
+	r = pkit_db_open(ctx, type, dsn, out);
+out:
+	free(type);
+	free(dsn);
+	pkit_ca_config_free(cfg);
 	return r;
 }

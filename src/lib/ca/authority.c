@@ -725,6 +725,26 @@ load_db(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
  * of its key when it has none, as x509_build.c), a DigestSign context of
  * the issuing key to copy (ECDSA with the hash of its size, RSA with
  * SHA-256, Ed25519 pure), SHA-1 for SKIs. */
+int
+pkit_ca_config_db(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
+    char **type, char **dsn)
+{
+	struct pkit_ca_auth tmp;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.cfg = cfg;
+	if ((r = load_db(ctx, &tmp)) != 0 || tmp.db_type == NULL) {
+		free(tmp.db_type);
+		free(tmp.db_dsn);
+		return r != 0 ? r : pkit_seterr(ctx, PKIT_ERR_NOT_FOUND,
+		    "%s: no db", cfg->name);
+	}
+	*type = tmp.db_type;
+	*dsn = tmp.db_dsn;
+	return PKIT_OK;
+}
+
 static int
 load_signer(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 {

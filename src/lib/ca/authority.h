@@ -127,6 +127,12 @@ void pkit_ca_auth_free(struct pkit_ca_auth *auth);
 void pkit_ca_auth_db(const struct pkit_ca_auth *auth, const char **type,
     const char **dsn);
 
+/* The database of a configuration as pkit_ca_auth_db() resolves it,
+ * without loading keys (for offline commands); both malloc'd.
+ * PKIT_ERR_NOT_FOUND when ca.json has no "db". */
+int pkit_ca_config_db(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
+    char **type, char **dsn);
+
 /* The audiences accepted for method, one per line (for tests and logs). */
 int pkit_ca_auth_audiences(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     enum pkit_ca_aud method, char **out);
