@@ -36,7 +36,7 @@ each() {
 }
 
 test_expect_success 'set up' '
-	acme_setup &&
+	acme_setup "{\"claims\": {\"defaultTLSCertDuration\": \"2h\"}}" &&
 	acme_start
 '
 
@@ -80,6 +80,11 @@ test_expect_success 'order, http-01, finalize, the PEM chain' '
 	openssl verify -CAfile ca/root.crt -untrusted ca/int.crt flow.pem &&
 	openssl x509 -in flow.pem -noout -ext subjectAltName >san &&
 	grep -q "DNS:f1.test.internal, DNS:f2.test.internal" san
+'
+test_expect_success 'the provisioner'"'"'s claims apply: 2h (and a minute of backdate)' '
+	nb=$(openssl x509 -in flow.pem -noout -startdate | sed "s/.*=//") &&
+	na=$(openssl x509 -in flow.pem -noout -enddate | sed "s/.*=//") &&
+	test $(( $(date -d "$na" +%s) - $(date -d "$nb" +%s) )) = 7260
 '
 test_expect_success 'account update, revocation, key change, deactivation' '
 	each account-update contact-unsupported revoke-by-cert-key \

@@ -52,6 +52,8 @@
 /* How long a nonce, an order and an authorization live (seconds). */
 #define NONCE_LIFE 3600
 #define ORDER_LIFE (24 * 3600)
+/* Orders an account lists (the oldest are dropped from the list). */
+#define MAX_ACC_ORDERS 1000
 /* Most identifiers in one order. */
 #define MAX_IDENTIFIERS 100
 #define ERR_NS "urn:ietf:params:acme:error:"
@@ -1571,6 +1573,10 @@ new_order(struct areq *ar)
 		json_object_set_new(ord, "notAfter", json_string(na));
 	json_array_append_new(json_object_get(ar->acc, "orders"),
 	    json_string(id));
+	/* the account lists its last MAX_ACC_ORDERS orders */
+	while (json_array_size(json_object_get(ar->acc, "orders")) >
+	    MAX_ACC_ORDERS)
+		json_array_remove(json_object_get(ar->acc, "orders"), 0);
 	if (kv_put_json(ar->ctx, ar->db, B_ORDER, id, ord, 0) != 0 ||
 	    kv_put_json(ar->ctx, ar->db, B_ACCOUNT, ar->acc_id, ar->acc, 0) !=
 	    0) {
