@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include <event2/event.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -1761,9 +1762,16 @@ h_challenge(struct pkit_ca_req *req, void *arg)
 		goto out;
 	}
 	/* a payload ({}) asks to validate; POST-as-GET only reads */
+	/* a validation lost with a stopped server is started again */
+	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "processing") ==
+	    0 && pkit_now(ar.ctx) - json_time(ch, "started") >
+	    4 * PKIT_ACME_VALIDATE_TIMEOUT)
+		json_object_set_new(ch, "status", json_string("pending"));
 	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "pending") == 0 &&
 	    strcmp(authz_status(&ar, az), "pending") == 0) {
 		json_object_set_new(ch, "status", json_string("processing"));
+		json_object_set_new(ch, "started",
+		    json_integer((json_int_t)pkit_now(ar.ctx)));
 		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
 		    0 || enqueue(&ar, az, ch) != 0) {
 			internal(&ar);
@@ -1863,91 +1871,82 @@ worker_main(void *arg)
 
 /* ---- finalize and certificates ------------------------------------------------------ */
 
-/* The CSR's DNS names and common name against the order's identifiers:
- * the same set (the CN, if any, must be one of them).  0: go on. */
+/* 1 when value is among the "value"s of the identifiers. */
+static int
+in_idents(const json_t *idents, const char *value, size_t len)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < json_array_size(idents); i++) {
+		v = jstr(json_array_get(idents, i), "value");
+		if (v != NULL && strlen(v) == len && strncasecmp(v, value, len) ==
+		    0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The CSR's names against the order's identifiers: its SANs are DNS
+ * names, each one an identifier; each identifier is a SAN or the common
+ * name; the common name, if any, is an identifier.  0: go on; otherwise
+ * answered (badCSR). */
 static int
 check_csr_names(struct areq *ar, X509_REQ *req, const json_t *idents,
     char *cn, size_t cnsize)
 {
 	STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(req);
 	GENERAL_NAMES *gens = NULL;
-	const json_t *v;
-	size_t i, found = 0;
-	int k, n, bad = 0;
-	char name[300];
+	json_t *sans = json_array(), *v;
+	const ASN1_STRING *d;
+	char bad[300] = "";
+	size_t i;
+	int k;
 
-	*cn = '\0';
-	n = X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req),
-	    NID_commonName, cn, (int)cnsize);
-	if (n < 0)
+	if (X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req),
+	    NID_commonName, cn, (int)cnsize) < 0)
 		*cn = '\0';
+	ERR_clear_error();
 	if (exts != NULL)
 		gens = X509V3_get_d2i(exts, NID_subject_alt_name, NULL, NULL);
-	for (k = 0; k < sk_GENERAL_NAME_num(gens) && !bad; k++) {
+	for (k = 0; k < sk_GENERAL_NAME_num(gens) && *bad == '\0'; k++) {
 		GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, k);
-		const ASN1_STRING *s;
 
 		if (g->type != GEN_DNS) {
-			bad = 1;
-			snprintf(name, sizeof(name), "a SAN that is not a DNS "
-			    "name");
+			snprintf(bad, sizeof(bad), "the CSR has a SAN that is "
+			    "not a DNS name");
 			break;
 		}
-		s = g->d.dNSName;
-		snprintf(name, sizeof(name), "%.*s", ASN1_STRING_length(s),
-		    (const char *)ASN1_STRING_get0_data(s));
-		for (i = 0; i < json_array_size(idents); i++)
-			if (strcasecmp(jstr(json_array_get(idents, i), "value"),
-			    name) == 0)
-				break;
-		if (i == json_array_size(idents))
-			bad = 1;
+		d = g->d.dNSName;
+		if (!in_idents(idents, (const char *)ASN1_STRING_get0_data(d),
+		    (size_t)ASN1_STRING_length(d)))
+			snprintf(bad, sizeof(bad), "the CSR names %.*s, which is "
+			    "not in the order", ASN1_STRING_length(d) > 253 ? 253 :
+			    ASN1_STRING_length(d),
+			    (const char *)ASN1_STRING_get0_data(d));
 		else
-			found++;
-	}
-	/* each identifier must be in the CSR (duplicates are counted) */
-	json_array_foreach(idents, i, v) {
-		int have = 0;
-
-		for (k = 0; k < sk_GENERAL_NAME_num(gens); k++) {
-			GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, k);
-
-			if (g->type == GEN_DNS && (size_t)ASN1_STRING_length(
-			    g->d.dNSName) == strlen(jstr(v, "value")) &&
-			    strncasecmp((const char *)ASN1_STRING_get0_data(
-			    g->d.dNSName), jstr(v, "value"),
-			    strlen(jstr(v, "value"))) == 0)
-				have = 1;
-		}
-		if (!have && strcasecmp(cn, jstr(v, "value")) != 0) {
-			bad = 1;
-			snprintf(name, sizeof(name), "%s", jstr(v, "value"));
-			GENERAL_NAMES_free(gens);
-			sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-			problem(ar, 400, "badCSR", "the CSR does not name %s "
-			    "of the order", name);
-			return 1;
-		}
+			json_array_append_new(sans, json_pack("{s:s%}", "value",
+			    (const char *)ASN1_STRING_get0_data(d),
+			    (size_t)ASN1_STRING_length(d)));
 	}
 	GENERAL_NAMES_free(gens);
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	if (bad) {
-		problem(ar, 400, "badCSR", "the CSR names %s, which is not "
-		    "in the order", name);
+	if (*bad == '\0' && *cn != '\0' && !in_idents(idents, cn, strlen(cn)))
+		snprintf(bad, sizeof(bad), "the CSR's common name %s is not in "
+		    "the order", cn);
+	json_array_foreach(idents, i, v) {
+		if (*bad != '\0')
+			break;
+		if (!in_idents(sans, jstr(v, "value"), strlen(jstr(v, "value"))) &&
+		    strcasecmp(cn, jstr(v, "value")) != 0)
+			snprintf(bad, sizeof(bad), "the CSR does not name %s of "
+			    "the order", jstr(v, "value"));
+	}
+	json_decref(sans);
+	if (*bad != '\0') {
+		problem(ar, 400, "badCSR", "%s", bad);
 		return 1;
 	}
-	if (*cn != '\0') {
-		for (i = 0; i < json_array_size(idents); i++)
-			if (strcasecmp(jstr(json_array_get(idents, i),
-			    "value"), cn) == 0)
-				break;
-		if (i == json_array_size(idents)) {
-			problem(ar, 400, "badCSR", "the CSR's common name %s is "
-			    "not in the order", cn);
-			return 1;
-		}
-	}
-	(void)found;
 	return 0;
 }
 
