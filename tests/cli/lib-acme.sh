@@ -19,12 +19,14 @@ DNS_PORT=$(free_port)
 HTTP01_PORT=$(free_port)
 ALPN_PORT=$(free_port)
 DIR_URL="https://127.0.0.1:$PORT/acme/acme/directory"
+# Outside the trash directory, which is gone when the EXIT trap runs.
+DNS_PID="$PKIT_BUILD_DIR/tests/cli/$TEST_NAME.dns.pid"
 
 acme_cleanup() {
 	ca_cleanup
-	if test -f dns.pid; then
-		kill "$(cat dns.pid)" 2>/dev/null
-		rm -f dns.pid
+	if test -f "$DNS_PID"; then
+		kill "$(cat "$DNS_PID")" 2>/dev/null
+		rm -f "$DNS_PID"
 	fi
 }
 trap acme_cleanup EXIT
@@ -60,20 +62,20 @@ write_dns_ctl() {
 	present) echo "--txt-record=\${2%.},\$3" >>dns.txt ;;
 	cleanup) grep -v -F -x -e "--txt-record=\${2%.},\$3" dns.txt >dns.new; mv dns.new dns.txt ;;
 	esac
-	if test -f dns.pid; then
-		kill "\$(cat dns.pid)" 2>/dev/null
+	if test -f "$DNS_PID"; then
+		kill "\$(cat "$DNS_PID")" 2>/dev/null
 		n=0
-		while kill -0 "\$(cat dns.pid)" 2>/dev/null && test \$n -lt 100; do
+		while kill -0 "\$(cat "$DNS_PID")" 2>/dev/null && test \$n -lt 100; do
 			sleep 0.05; n=\$((n + 1))
 		done
-		rm -f dns.pid
+		rm -f "$DNS_PID"
 	fi
 	dnsmasq --port=$DNS_PORT --listen-address=127.0.0.1 --bind-interfaces \\
 		--no-resolv --no-hosts --conf-file=/dev/null --user=\$(id -un) \\
-		--address=/test.internal/127.0.0.1 --pid-file="$PWD/dns.pid" \\
+		--address=/test.internal/127.0.0.1 --pid-file="$DNS_PID" \\
 		--log-facility="$PWD/dns.log" \$(cat dns.txt) || exit 1
 	n=0
-	while ! test -s dns.pid && test \$n -lt 100; do
+	while ! test -s "$DNS_PID" && test \$n -lt 100; do
 		sleep 0.05; n=\$((n + 1))
 	done
 	EOF

@@ -54,7 +54,7 @@ test_expect_success 'the chain is the leaf and the intermediate' '
 
 test_expect_success 'certbot renew --force-renewal gets a new certificate' '
 	openssl x509 -in $LIVE/cert.pem -noout -serial >serial1 &&
-	cb renew --force-renewal --http-01-port "$HTTP01_PORT" \
+	cb renew --force-renewal --no-random-sleep-on-renew --http-01-port "$HTTP01_PORT" \
 		--http-01-address 127.0.0.1 &&
 	openssl x509 -in $LIVE/cert.pem -noout -serial >serial2 &&
 	! test_cmp serial1 serial2 &&
