@@ -364,6 +364,15 @@ def scenario_hostile():
     r = a.post(a.dir["newOrder"], {"identifiers": [
         {"type": "ip", "value": "127.0.0.1"}]})
     expect("ip-identifier", r, 400, "unsupportedIdentifier")
+    r = a.post(a.dir["newOrder"], {"identifiers": [
+        {"type": "ip", "value": "127.0.0.1"},
+        {"type": "dns", "value": "-x.test.internal"},
+        {"type": "dns", "value": "fine.test.internal"}]})
+    expect("subproblems", r, 400, "rejectedIdentifier")
+    sub = r.json().get("subproblems", [])
+    check("subproblems-listed", len(sub) == 2 and
+          sub[0]["type"] == NS + "unsupportedIdentifier" and
+          sub[1]["identifier"]["value"] == "-x.test.internal", r.body)
     r = a.post(a.dir["newOrder"], {"identifiers": []})
     expect("no-identifiers", r, 400, "malformed")
     # accounts

@@ -118,7 +118,8 @@ test_expect_success 'hostile: oversized, content type, algorithms, JWS shape' '
 		order-with-jwk unprotected-header not-json
 '
 test_expect_success 'hostile: identifiers and accounts' '
-	each bad-dns-name ip-identifier no-identifiers no-such-account \
+	each bad-dns-name ip-identifier subproblems subproblems-listed \
+		no-identifiers no-such-account \
 		invalid-contact
 '
 

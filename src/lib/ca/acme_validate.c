@@ -152,6 +152,7 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	long status = 0;
 	CURLcode cr;
 	size_t s, e;
+	int i;
 
 	if ((r = resolve(ctx, dev, name, addr, sizeof(addr))) != 0) {
 		*ptype = "dns";
@@ -161,14 +162,24 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 		return r;
 	snprintf(url, sizeof(url), "http://%s:%d/.well-known/acme-challenge/%s",
 	    name, port, token);
-	snprintf(pin, sizeof(pin), "%s:%d:%s%s%s", name, port,
-	    strchr(addr, ':') != NULL ? "[" : "", addr,
-	    strchr(addr, ':') != NULL ? "]" : "");
 	if ((b = calloc(1, sizeof(*b))) == NULL ||
-	    (h = c->easy_init()) == NULL ||
-	    (res = c->slist_append(NULL, pin)) == NULL) {
+	    (h = c->easy_init()) == NULL) {
 		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
 		goto out;
+	}
+	/* the name is pinned to the address looked up, on the challenge's
+	 * port and on the ports a redirect may go to */
+	for (i = 0; i < 3; i++) {
+		struct curl_slist *n;
+
+		snprintf(pin, sizeof(pin), "%s:%d:%s%s%s", name, i == 0 ? port :
+		    i == 1 ? 80 : 443, strchr(addr, ':') != NULL ? "[" : "",
+		    addr, strchr(addr, ':') != NULL ? "]" : "");
+		if ((n = c->slist_append(res, pin)) == NULL) {
+			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		res = n;
 	}
 	c->easy_setopt(h, CURLOPT_URL, url);
 	c->easy_setopt(h, CURLOPT_RESOLVE, res);
