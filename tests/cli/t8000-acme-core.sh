@@ -49,6 +49,12 @@ test_expect_success 'the directory' '
 	done
 '
 
+test_expect_success 'the directory under /2.0/acme as step-ca mounts it too' '
+	test "$(get /2.0/acme/acme/directory)" = 200 &&
+	jget out "d[\"newOrder\"]" >v &&
+	test "$(cat v)" = "https://127.0.0.1:$PORT/2.0/acme/acme/new-order"
+'
+
 test_expect_success 'newNonce: HEAD 200, GET 204, a fresh Replay-Nonce each time' '
 	test "$(get /acme/acme/new-nonce -I)" = 200 &&
 	n1=$(header Replay-Nonce) &&

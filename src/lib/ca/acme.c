@@ -48,6 +48,8 @@
 
 #define MAX_SLOTS 128
 #define NWORKERS 4
+/* Validations waiting for a worker at most; more are refused (429). */
+#define MAX_QUEUE 1000
 /* Largest ACME request body (a CSR of a large RSA key fits many times). */
 #define ACME_MAX_BODY (64 * 1024)
 /* How long a nonce, an order and an authorization live (seconds). */
@@ -100,6 +102,7 @@ struct acme_state {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, **tail;
+	size_t queued;
 	int stop;
 	pthread_t th[NWORKERS];
 	int nth;
@@ -1714,6 +1717,18 @@ key_authz(const struct areq *ar, const char *token)
 	return s;
 }
 
+/* 1 when MAX_QUEUE validations wait already (a soft limit). */
+static int
+queue_full(struct acme_state *st)
+{
+	int full;
+
+	pthread_mutex_lock(&st->mu);
+	full = st->queued >= MAX_QUEUE;
+	pthread_mutex_unlock(&st->mu);
+	return full;
+}
+
 static int
 enqueue(struct areq *ar, const json_t *az, const json_t *ch)
 {
@@ -1732,6 +1747,7 @@ enqueue(struct areq *ar, const json_t *az, const json_t *ch)
 	}
 	j->dev = ar->prov->dev;
 	pthread_mutex_lock(&st->mu);
+	st->queued++;
 	*st->tail = j;
 	st->tail = &j->next;
 	pthread_cond_signal(&st->cv);
@@ -1747,6 +1763,7 @@ h_challenge(struct pkit_ca_req *req, void *arg)
 	json_t *az = NULL, *ch = NULL, *v;
 	char up[900];
 	size_t i;
+	int r;
 
 	if (begin(req, arg, &ar) != 0)
 		return PKIT_CA_DONE;
@@ -1772,8 +1789,15 @@ h_challenge(struct pkit_ca_req *req, void *arg)
 		json_object_set_new(ch, "status", json_string("processing"));
 		json_object_set_new(ch, "started",
 		    json_integer((json_int_t)pkit_now(ar.ctx)));
+		if (queue_full(ar.st)) {
+			problem_sub(&ar, 429, "rateLimited", NULL,
+			    "Retry-After: 10", "too many validations are "
+			    "waiting; try again later");
+			goto out;
+		}
+		/* written before the job is queued: the worker reads it */
 		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
-		    0 || enqueue(&ar, az, ch) != 0) {
+		    0 || (r = enqueue(&ar, az, ch)) != 0) {
 			internal(&ar);
 			goto out;
 		}
@@ -1858,6 +1882,7 @@ worker_main(void *arg)
 		j = st->head;
 		if ((st->head = j->next) == NULL)
 			st->tail = &st->head;
+		st->queued--;
 		pthread_mutex_unlock(&st->mu);
 		job_run(st, &ctx, &db, j);
 		job_free(j);
