@@ -168,11 +168,14 @@ def serve_http01():
     return s
 
 
-def csr(key, *names, cn=None):
+def csr(key, *names, cn=None, ips=()):
+    import ipaddress
     b = x509.CertificateSigningRequestBuilder().subject_name(x509.Name(
         [x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else []))
     b = b.add_extension(x509.SubjectAlternativeName(
-        [x509.DNSName(n) for n in names]), critical=False)
+        [x509.DNSName(n) for n in names] +
+        [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]),
+        critical=False)
     return b64(b.sign(key, hashes.SHA256()).public_bytes(
         serialization.Encoding.DER))
 
@@ -246,6 +249,27 @@ def scenario_flow():
           and cr.body.count(b"BEGIN CERTIFICATE") == 2, cr.status)
     open("flow.pem", "wb").write(cr.body)
     leaf = x509.load_pem_x509_certificate(cr.body)
+    # an IP identifier (RFC 8738) over http-01
+    o = c.post(c.dir["newOrder"], {"identifiers": [
+        {"type": "ip", "value": "127.0.0.1"},
+        {"type": "dns", "value": "f4.test.internal"}]})
+    check("ip-order", o.status == 201 and
+          o.json()["identifiers"][0] == {"type": "ip", "value": "127.0.0.1"},
+          o.body)
+    a0 = c.post(o.json()["authorizations"][0], None).json()
+    check("ip-challenges", sorted(x["type"] for x in a0["challenges"]) ==
+          ["http-01", "tls-alpn-01"], a0)
+    check("ip-validate", validate(c, o.json()) is None, "")
+    ik = ec.generate_private_key(ec.SECP256R1())
+    r = c.post(o.json()["finalize"], {"csr": csr(ik, "f4.test.internal",
+                                                 ips=["127.0.0.2"])})
+    expect("ip-csr-other-address", r, 400, "badCSR")
+    r = c.post(o.json()["finalize"], {"csr": csr(ik, "f4.test.internal",
+                                                 ips=["127.0.0.1"])})
+    check("ip-finalize", r.status == 200 and r.json()["status"] == "valid",
+          r.body)
+    ipc = c.post(r.json()["certificate"], None)
+    open("ip.pem", "wb").write(ipc.body)
     r = c.post(c.kid + "/orders", None)
     check("account-orders", r.status == 200 and oloc in r.json()["orders"],
           r.body)
@@ -362,10 +386,13 @@ def scenario_hostile():
     r = a.order("bad_name.test.internal")
     expect("bad-dns-name", r, 400, "rejectedIdentifier")
     r = a.post(a.dir["newOrder"], {"identifiers": [
-        {"type": "ip", "value": "127.0.0.1"}]})
-    expect("ip-identifier", r, 400, "unsupportedIdentifier")
+        {"type": "email", "value": "a@example.com"}]})
+    expect("email-identifier", r, 400, "unsupportedIdentifier")
     r = a.post(a.dir["newOrder"], {"identifiers": [
-        {"type": "ip", "value": "127.0.0.1"},
+        {"type": "ip", "value": "300.1.1.1"}]})
+    expect("bad-ip-identifier", r, 400, "rejectedIdentifier")
+    r = a.post(a.dir["newOrder"], {"identifiers": [
+        {"type": "email", "value": "a@example.com"},
         {"type": "dns", "value": "-x.test.internal"},
         {"type": "dns", "value": "fine.test.internal"}]})
     expect("subproblems", r, 400, "rejectedIdentifier")

@@ -92,6 +92,14 @@ test_expect_success 'the provisioner'"'"'s claims apply: 2h (and a minute of bac
 	na=$(openssl x509 -in flow.pem -noout -enddate | sed "s/.*=//") &&
 	test $(( $(date -d "$na" +%s) - $(date -d "$nb" +%s) )) = 7260
 '
+test_expect_success 'an IP address identifier (RFC 8738) over http-01' '
+	each ip-order ip-challenges ip-validate ip-csr-other-address \
+		ip-finalize &&
+	openssl verify -CAfile ca/root.crt -untrusted ca/int.crt ip.pem &&
+	openssl x509 -in ip.pem -noout -ext subjectAltName >san &&
+	grep -q "IP Address:127.0.0.1" san &&
+	grep -q "DNS:f4.test.internal" san
+'
 test_expect_success 'account update, revocation, key change, deactivation' '
 	each account-update contact-unsupported revoke-by-cert-key \
 		revoke-again key-change old-key-refused new-key-works \
@@ -124,7 +132,8 @@ test_expect_success 'hostile: oversized, content type, algorithms, JWS shape' '
 		order-with-jwk unprotected-header not-json
 '
 test_expect_success 'hostile: identifiers and accounts' '
-	each bad-dns-name ip-identifier subproblems subproblems-listed \
+	each bad-dns-name email-identifier bad-ip-identifier subproblems \
+		subproblems-listed \
 		no-identifiers no-such-account \
 		invalid-contact
 '

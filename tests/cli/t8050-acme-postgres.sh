@@ -82,7 +82,7 @@ json.dump(d, open(\"ca.json\", \"w\"), indent=\"\t\")" "$DSN" &&
 test_expect_success 'the ACME flow on PostgreSQL' '
 	client flow &&
 	! grep FAIL flow.out &&
-	test "$(grep -c "^ok" flow.out)" = 22 &&
+	test "$(grep -c "^ok" flow.out)" = 27 &&
 	openssl verify -CAfile ca/root.crt -untrusted ca/int.crt flow.pem
 '
 
@@ -90,7 +90,7 @@ test_expect_success 'the hostile run on PostgreSQL: nothing issued' '
 	n1=$(psql_q -c "SELECT count(*) FROM pkit_certs") &&
 	client hostile &&
 	! grep FAIL hostile.out &&
-	test "$(grep -c "^ok" hostile.out)" -ge 32 &&
+	test "$(grep -c "^ok" hostile.out)" -ge 33 &&
 	n2=$(psql_q -c "SELECT count(*) FROM pkit_certs") &&
 	test "$n1" = "$n2"
 '

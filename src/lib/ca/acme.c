@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -1404,6 +1405,19 @@ h_account_orders(struct pkit_ca_req *req, void *arg)
 
 /* ---- orders ---------------------------------------------------------------------- */
 
+/* The canonical text of an IP address into out; 0 if s is not one. */
+static int
+ip_canon(const char *s, char *out, size_t size)
+{
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET, s, b) == 1)
+		return inet_ntop(AF_INET, b, out, (socklen_t)size) != NULL;
+	if (inet_pton(AF_INET6, s, b) == 1)
+		return inet_ntop(AF_INET6, b, out, (socklen_t)size) != NULL;
+	return 0;
+}
+
 /* A DNS name ACME can issue for: lower case letters, digits, hyphens,
  * labels of 1..63, at most 253 in all, optionally one leading "*." */
 static int
@@ -1446,10 +1460,10 @@ new_challenge(struct areq *ar, const char *type)
 }
 
 static int
-new_authz(struct areq *ar, const char *value, time_t expires, char *id,
-    size_t idsize)
+new_authz(struct areq *ar, const char *type, const char *value,
+    time_t expires, char *id, size_t idsize)
 {
-	int wild = strncmp(value, "*.", 2) == 0;
+	int wild = strncmp(value, "*.", 2) == 0, ip = strcmp(type, "ip") == 0;
 	json_t *az, *chs;
 	int r;
 
@@ -1458,13 +1472,13 @@ new_authz(struct areq *ar, const char *value, time_t expires, char *id,
 	if ((az = json_pack("{s:s,s:s,s:s,s:s,s:I,s:{s:s,s:s},s:b,s:[]}",
 	    "id", id, "acc", ar->acc_id, "prov", ar->prov->name, "status",
 	    "pending", "expires", (json_int_t)expires, "identifier", "type",
-	    "dns", "value", wild ? value + 2 : value, "wildcard", wild,
+	    type, "value", wild ? value + 2 : value, "wildcard", wild,
 	    "challenges")) == NULL)
 		return nomem(ar->ctx);
 	chs = json_object_get(az, "challenges");
 	if (!wild && ar->prov->ch_http)
 		json_array_append_new(chs, new_challenge(ar, "http-01"));
-	if (ar->prov->ch_dns)
+	if (!ip && ar->prov->ch_dns)
 		json_array_append_new(chs, new_challenge(ar, "dns-01"));
 	if (!wild && ar->prov->ch_alpn)
 		json_array_append_new(chs, new_challenge(ar, "tls-alpn-01"));
@@ -1519,11 +1533,25 @@ new_order(struct areq *ar)
 			return problem(ar, 400, "malformed", "an identifier needs "
 			    "a type and a value");
 		}
+		if (strcmp(type, "ip") == 0) {
+			/* RFC 8738: an address, in its canonical text */
+			if (!ip_canon(value, lower, sizeof(lower)) ||
+			    (!ar->prov->ch_http && !ar->prov->ch_alpn)) {
+				json_array_append_new(sub, json_pack("{s:s+,s:s,"
+				    "s:{s:s,s:s}}", "type", ERR_NS,
+				    "rejectedIdentifier", "detail", "not an IP "
+				    "address, or no challenge for one",
+				    "identifier", "type", type, "value", value));
+				continue;
+			}
+			goto add;
+		}
 		if (strcmp(type, "dns") != 0) {
 			json_array_append_new(sub, json_pack("{s:s+,s:s,s:{s:s,"
 			    "s:s}}", "type", ERR_NS, "unsupportedIdentifier",
-			    "detail", "only dns identifiers are supported",
-			    "identifier", "type", type, "value", value));
+			    "detail", "only dns and ip identifiers are "
+			    "supported", "identifier", "type", type, "value",
+			    value));
 			continue;
 		}
 		snprintf(lower, sizeof(lower), "%s", value);
@@ -1539,13 +1567,14 @@ new_order(struct areq *ar)
 			    "value", value));
 			continue;
 		}
+add:
 		for (k = 0; k < json_array_size(idents); k++)
 			if (strcmp(jstr(json_array_get(idents, k), "value"),
 			    lower) == 0)
 				break;
 		if (k == json_array_size(idents))
 			json_array_append_new(idents, json_pack("{s:s,s:s}",
-			    "type", "dns", "value", lower));
+			    "type", type, "value", lower));
 	}
 	if (json_array_size(sub) > 0) {
 		json_decref(idents);
@@ -1557,8 +1586,8 @@ new_order(struct areq *ar)
 	json_decref(sub);
 	authz = json_array();
 	json_array_foreach(idents, i, v) {
-		if (new_authz(ar, jstr(v, "value"), expires, aid,
-		    sizeof(aid)) != 0) {
+		if (new_authz(ar, jstr(v, "type"), jstr(v, "value"), expires,
+		    aid, sizeof(aid)) != 0) {
 			json_decref(idents);
 			json_decref(authz);
 			return internal(ar);
@@ -1937,9 +1966,27 @@ check_csr_names(struct areq *ar, X509_REQ *req, const json_t *idents,
 	for (k = 0; k < sk_GENERAL_NAME_num(gens) && *bad == '\0'; k++) {
 		GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, k);
 
+		if (g->type == GEN_IPADD) {
+			char ip[INET6_ADDRSTRLEN];
+
+			d = g->d.iPAddress;
+			if ((ASN1_STRING_length(d) != 4 &&
+			    ASN1_STRING_length(d) != 16) ||
+			    inet_ntop(ASN1_STRING_length(d) == 4 ? AF_INET :
+			    AF_INET6, ASN1_STRING_get0_data(d), ip,
+			    sizeof(ip)) == NULL || !in_idents(idents, ip,
+			    strlen(ip))) {
+				snprintf(bad, sizeof(bad), "the CSR names an IP "
+				    "address that is not in the order");
+				break;
+			}
+			json_array_append_new(sans, json_pack("{s:s}", "value",
+			    ip));
+			continue;
+		}
 		if (g->type != GEN_DNS) {
 			snprintf(bad, sizeof(bad), "the CSR has a SAN that is "
-			    "not a DNS name");
+			    "neither a DNS name nor an IP address");
 			break;
 		}
 		d = g->d.dNSName;

@@ -81,8 +81,14 @@ resolve(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	unsigned char ans[4096];
 	ns_msg msg;
 	ns_rr rr;
+	unsigned char ip[16];
 	int n, i, r;
 
+	if (inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name,
+	    ip) == 1) {
+		snprintf(out, size, "%s", name);
+		return PKIT_OK;
+	}
 	if (dev->resolver[0] == '\0') {
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
@@ -160,8 +166,9 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	}
 	if ((r = pkit_curl_load(ctx, &c)) != 0)
 		return r;
-	snprintf(url, sizeof(url), "http://%s:%d/.well-known/acme-challenge/%s",
-	    name, port, token);
+	snprintf(url, sizeof(url), "http://%s%s%s:%d/.well-known/acme-challenge/"
+	    "%s", strchr(name, ':') != NULL ? "[" : "", name,
+	    strchr(name, ':') != NULL ? "]" : "", port, token);
 	if ((b = calloc(1, sizeof(*b))) == NULL ||
 	    (h = c->easy_init()) == NULL) {
 		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
@@ -169,7 +176,7 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	}
 	/* the name is pinned to the address looked up, on the challenge's
 	 * port and on the ports a redirect may go to */
-	for (i = 0; i < 3; i++) {
+	for (i = 0; strcmp(name, addr) != 0 && i < 3; i++) {
 		struct curl_slist *n;
 
 		snprintf(pin, sizeof(pin), "%s:%d:%s%s%s", name, i == 0 ? port :
@@ -182,7 +189,8 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 		res = n;
 	}
 	c->easy_setopt(h, CURLOPT_URL, url);
-	c->easy_setopt(h, CURLOPT_RESOLVE, res);
+	if (res != NULL)
+		c->easy_setopt(h, CURLOPT_RESOLVE, res);
 	c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	c->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
 	c->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -350,11 +358,20 @@ alpn_cert_ok(struct pkit_ctx *ctx, X509 *x, const char *name,
 	const ASN1_OCTET_STRING *os;
 	int ok = 0, i;
 
+	unsigned char ip[16];
+	int iplen = inet_pton(AF_INET, name, ip) == 1 ? 4 :
+	    inet_pton(AF_INET6, name, ip) == 1 ? 16 : 0;
+
 	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
-	if (sk_GENERAL_NAME_num(gens) != 1 || (g = sk_GENERAL_NAME_value(gens,
-	    0))->type != GEN_DNS || (size_t)ASN1_STRING_length(g->d.dNSName) !=
-	    strlen(name) || strncasecmp((const char *)ASN1_STRING_get0_data(
-	    g->d.dNSName), name, strlen(name)) != 0) {
+	if (sk_GENERAL_NAME_num(gens) != 1 ||
+	    ((g = sk_GENERAL_NAME_value(gens, 0))->type != GEN_DNS &&
+	    g->type != GEN_IPADD) || (iplen == 0 && (g->type != GEN_DNS ||
+	    (size_t)ASN1_STRING_length(g->d.dNSName) != strlen(name) ||
+	    strncasecmp((const char *)ASN1_STRING_get0_data(g->d.dNSName),
+	    name, strlen(name)) != 0)) || (iplen != 0 && (g->type !=
+	    GEN_IPADD || ASN1_STRING_length(g->d.iPAddress) != iplen ||
+	    memcmp(ASN1_STRING_get0_data(g->d.iPAddress), ip,
+	    (size_t)iplen) != 0))) {
 		pkit_seterr(ctx, PKIT_ERR_VERIFY, "%s: the certificate must "
 		    "name exactly %s", name, name);
 		goto out;
@@ -385,6 +402,30 @@ out:
 	return ok;
 }
 
+/* The SNI for name: itself, or for an IP address its reverse DNS name
+ * (RFC 8738 §6): "1.0.0.127.in-addr.arpa", nibbles for IPv6. */
+static void
+reverse_name(const char *name, char *out, size_t size)
+{
+	unsigned char ip[16];
+	size_t len = 0;
+	int i;
+
+	if (inet_pton(AF_INET, name, ip) == 1) {
+		snprintf(out, size, "%u.%u.%u.%u.in-addr.arpa", ip[3], ip[2],
+		    ip[1], ip[0]);
+		return;
+	}
+	if (inet_pton(AF_INET6, name, ip) != 1 || size < 74) {
+		snprintf(out, size, "%s", name);
+		return;
+	}
+	for (i = 15; i >= 0; i--)
+		len += (size_t)snprintf(out + len, size - len, "%x.%x.",
+		    ip[i] & 0xf, ip[i] >> 4);
+	snprintf(out + len, size - len, "ip6.arpa");
+}
+
 static int
 tlsalpn01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
     const char *name, const char *keyauth, const char **ptype)
@@ -396,7 +437,7 @@ tlsalpn01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	unsigned char md[32];
 	const unsigned char *proto = NULL;
 	unsigned int plen = 0;
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], sni[300];
 	int fd = -1, port = dev->tls_port != 0 ? dev->tls_port : 443, r;
 
 	if ((r = digest_b64(ctx, keyauth, md, NULL)) != 0)
@@ -405,6 +446,7 @@ tlsalpn01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 		*ptype = "dns";
 		return r;
 	}
+	reverse_name(name, sni, sizeof(sni));
 	*ptype = "connection";
 	if ((fd = connect_to(ctx, addr, port)) < 0)
 		return fd;
@@ -415,7 +457,7 @@ tlsalpn01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	    !SSL_CTX_set_min_proto_version(sctx, TLS1_2_VERSION) ||
 	    SSL_CTX_set_alpn_protos(sctx, alpn, sizeof(alpn) - 1) != 0 ||
 	    (ssl = SSL_new(sctx)) == NULL || !SSL_set_fd(ssl, fd) ||
-	    !SSL_set_tlsext_host_name(ssl, name)) {
+	    !SSL_set_tlsext_host_name(ssl, sni)) {
 		r = pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "TLS set-up");
 		goto out;
 	}
