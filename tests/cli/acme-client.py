@@ -385,6 +385,8 @@ def scenario_hostile():
     # identifiers
     r = a.order("bad_name.test.internal")
     expect("bad-dns-name", r, 400, "rejectedIdentifier")
+    r = a.order("127.0.0.1")
+    expect("ip-as-dns-name", r, 400, "rejectedIdentifier")
     r = a.post(a.dir["newOrder"], {"identifiers": [
         {"type": "email", "value": "a@example.com"}]})
     expect("email-identifier", r, 400, "unsupportedIdentifier")

@@ -132,7 +132,7 @@ test_expect_success 'hostile: oversized, content type, algorithms, JWS shape' '
 		order-with-jwk unprotected-header not-json
 '
 test_expect_success 'hostile: identifiers and accounts' '
-	each bad-dns-name email-identifier bad-ip-identifier subproblems \
+	each bad-dns-name ip-as-dns-name email-identifier bad-ip-identifier subproblems \
 		subproblems-listed \
 		no-identifiers no-such-account \
 		invalid-contact

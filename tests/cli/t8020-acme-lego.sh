@@ -56,6 +56,16 @@ test_expect_success 'lego: dns-01 with a wildcard (exec provider into dnsmasq)' 
 	grep -q "dns-01 w.test.internal" serve.log
 '
 
+# lego 4.9 orders an IP address as a dns identifier (and puts it in its
+# CSR and tls-alpn-01 certificate as a DNS name), which RFC 8738 does not
+# allow: the order is refused.
+test_expect_success 'lego: an IP address as a dns identifier is refused' '
+	test_must_fail lg --domains 127.0.0.1 --http \
+		--http.port "127.0.0.1:$HTTP01_PORT" run &&
+	grep -q "rejectedIdentifier" lego.log &&
+	test ! -f lego/certificates/127.0.0.1.crt
+'
+
 test_expect_success 'a wildcard cannot be had through http-01' '
 	test_must_fail lg --domains "*.x.test.internal" --http \
 		--http.port "127.0.0.1:$HTTP01_PORT" run &&

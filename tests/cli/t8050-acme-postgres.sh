@@ -90,7 +90,7 @@ test_expect_success 'the hostile run on PostgreSQL: nothing issued' '
 	n1=$(psql_q -c "SELECT count(*) FROM pkit_certs") &&
 	client hostile &&
 	! grep FAIL hostile.out &&
-	test "$(grep -c "^ok" hostile.out)" -ge 33 &&
+	test "$(grep -c "^ok" hostile.out)" -ge 34 &&
 	n2=$(psql_q -c "SELECT count(*) FROM pkit_certs") &&
 	test "$n1" = "$n2"
 '

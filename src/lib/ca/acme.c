@@ -1507,7 +1507,7 @@ new_order(struct areq *ar)
 	json_t *ord = NULL, *idents = NULL, *authz = NULL, *sub = NULL;
 	const char *type, *value, *nb, *na;
 	time_t now = pkit_now(ar->ctx), expires = now + ORDER_LIFE, t;
-	char id[64], aid[64], lower[300];
+	char id[64], aid[64], lower[300], ip[INET6_ADDRSTRLEN];
 	size_t i, k;
 	int ret;
 
@@ -1558,12 +1558,15 @@ new_order(struct areq *ar)
 		for (k = 0; lower[k] != '\0'; k++)
 			lower[k] = (char)tolower((unsigned char)lower[k]);
 		if (strlen(value) >= sizeof(lower) || !dns_name_ok(lower) ||
+		    ip_canon(lower, ip, sizeof(ip)) ||
 		    (strncmp(lower, "*.", 2) == 0 && !ar->prov->ch_dns)) {
 			json_array_append_new(sub, json_pack("{s:s+,s:s,s:{s:s,"
 			    "s:s}}", "type", ERR_NS, "rejectedIdentifier",
 			    "detail", strncmp(lower, "*.", 2) == 0 &&
 			    dns_name_ok(lower) ? "wildcards need dns-01" :
-			    "not a valid DNS name", "identifier", "type", type,
+			    ip_canon(lower, ip, sizeof(ip)) ? "an IP address "
+			    "is an ip identifier" : "not a valid DNS name",
+			    "identifier", "type", type,
 			    "value", value));
 			continue;
 		}
@@ -1925,16 +1928,19 @@ worker_main(void *arg)
 
 /* ---- finalize and certificates ------------------------------------------------------ */
 
-/* 1 when value is among the "value"s of the identifiers. */
+/* 1 when {type, value} is one of the identifiers. */
 static int
-in_idents(const json_t *idents, const char *value, size_t len)
+in_idents(const json_t *idents, const char *type, const char *value,
+    size_t len)
 {
+	const json_t *o;
 	const char *v;
 	size_t i;
 
-	for (i = 0; i < json_array_size(idents); i++) {
-		v = jstr(json_array_get(idents, i), "value");
+	json_array_foreach(idents, i, o) {
+		v = jstr(o, "value");
 		if (v != NULL && strlen(v) == len && strncasecmp(v, value, len) ==
+		    0 && strcmp(jstr(o, "type") ? jstr(o, "type") : "", type) ==
 		    0)
 			return 1;
 	}
@@ -1974,14 +1980,14 @@ check_csr_names(struct areq *ar, X509_REQ *req, const json_t *idents,
 			    ASN1_STRING_length(d) != 16) ||
 			    inet_ntop(ASN1_STRING_length(d) == 4 ? AF_INET :
 			    AF_INET6, ASN1_STRING_get0_data(d), ip,
-			    sizeof(ip)) == NULL || !in_idents(idents, ip,
+			    sizeof(ip)) == NULL || !in_idents(idents, "ip", ip,
 			    strlen(ip))) {
 				snprintf(bad, sizeof(bad), "the CSR names an IP "
 				    "address that is not in the order");
 				break;
 			}
-			json_array_append_new(sans, json_pack("{s:s}", "value",
-			    ip));
+			json_array_append_new(sans, json_pack("{s:s,s:s}",
+			    "type", "ip", "value", ip));
 			continue;
 		}
 		if (g->type != GEN_DNS) {
@@ -1990,27 +1996,30 @@ check_csr_names(struct areq *ar, X509_REQ *req, const json_t *idents,
 			break;
 		}
 		d = g->d.dNSName;
-		if (!in_idents(idents, (const char *)ASN1_STRING_get0_data(d),
-		    (size_t)ASN1_STRING_length(d)))
+		if (!in_idents(idents, "dns", (const char *)
+		    ASN1_STRING_get0_data(d), (size_t)ASN1_STRING_length(d)))
 			snprintf(bad, sizeof(bad), "the CSR names %.*s, which is "
 			    "not in the order", ASN1_STRING_length(d) > 253 ? 253 :
 			    ASN1_STRING_length(d),
 			    (const char *)ASN1_STRING_get0_data(d));
 		else
-			json_array_append_new(sans, json_pack("{s:s%}", "value",
-			    (const char *)ASN1_STRING_get0_data(d),
+			json_array_append_new(sans, json_pack("{s:s,s:s%}",
+			    "type", "dns", "value", (const char *)
+			    ASN1_STRING_get0_data(d),
 			    (size_t)ASN1_STRING_length(d)));
 	}
 	GENERAL_NAMES_free(gens);
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	if (*bad == '\0' && *cn != '\0' && !in_idents(idents, cn, strlen(cn)))
+	if (*bad == '\0' && *cn != '\0' && !in_idents(idents, "dns", cn,
+	    strlen(cn)) && !in_idents(idents, "ip", cn, strlen(cn)))
 		snprintf(bad, sizeof(bad), "the CSR's common name %s is not in "
 		    "the order", cn);
 	json_array_foreach(idents, i, v) {
 		if (*bad != '\0')
 			break;
-		if (!in_idents(sans, jstr(v, "value"), strlen(jstr(v, "value"))) &&
-		    strcasecmp(cn, jstr(v, "value")) != 0)
+		if (!in_idents(sans, jstr(v, "type"), jstr(v, "value"),
+		    strlen(jstr(v, "value"))) && strcasecmp(cn,
+		    jstr(v, "value")) != 0)
 			snprintf(bad, sizeof(bad), "the CSR does not name %s of "
 			    "the order", jstr(v, "value"));
 	}
