@@ -6,6 +6,7 @@
 #include "ca_client.h"
 
 static const struct cmd *const ca_sub[] = {
+	&cmd_ca_acme,
 	&cmd_ca_bootstrap,
 	&cmd_ca_certificate,
 	&cmd_ca_crl,

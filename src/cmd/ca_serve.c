@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lib/ca/acme.h"
 #include "lib/ca/authority.h"
 #include "lib/ca/crl.h"
 #include "lib/ca/server.h"
@@ -167,6 +168,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_api_static(run->ctx, srv)) != 0 ||
 	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_api_revocation(run->ctx, srv, auth)) != 0 ||
+	    (r = pkit_ca_api_acme(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
 		pkit_ca_authority_free(auth);
@@ -190,6 +192,9 @@ const struct cmd cmd_ca_serve = {
 	"itself before it expires.  It speaks TLS 1.2 and 1.3 with the cipher\n"
 	"suites of ca.json's tls section, and asks clients for a certificate\n"
 	"without requiring one; one that is given must chain to the root.\n"
+	"\n"
+	"Each provisioner of type ACME is an ACME server (RFC 8555) under\n"
+	"/acme/<provisioner>/directory, as step-ca mounts it; see pkit ca acme.\n"
 	"\n"
 	"One event loop runs per CPU.  A request must arrive within the read\n"
 	"timeout and a body may hold up to 1 MiB (413 beyond).  Each request\n"

@@ -168,6 +168,7 @@ extern const struct cmd cmd_ca;
 extern const struct cmd cmd_certificate;
 extern const struct cmd cmd_ca_init;
 extern const struct cmd cmd_ca_serve;
+extern const struct cmd cmd_ca_acme;
 extern const struct cmd cmd_certificate_create;
 extern const struct cmd cmd_certificate_sign;
 extern const struct cmd cmd_certificate_fingerprint;

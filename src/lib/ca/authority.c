@@ -545,6 +545,17 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		if ((r = pkit_ca_policy_new(ctx, json_object_get(p->conf->json,
 		    "policy"), what, &p->policy)) != 0)
 			return r;
+		if (strcmp(p->conf->type, "ACME") == 0) {
+			/* no key: orders are authorized by acme.c */
+			p->type = PKIT_CA_PROV_ACME;
+			if ((r = load_template(ctx, auth, p)) != 0 ||
+			    (r = pkit_ca_auth_prov_ext(ctx, p->type,
+			    p->conf->name, "", &p->ext, &p->ext_len)) != 0 ||
+			    (r = pkit_b64_encode(ctx, PKIT_B64_STD, p->ext,
+			    p->ext_len, &p->ext_b64)) != 0)
+				return r;
+			continue;
+		}
 		if (strcmp(p->conf->type, "X5C") == 0)
 			p->type = PKIT_CA_PROV_X5C;
 		else if (strcmp(p->conf->type, "JWK") == 0)
@@ -726,6 +737,26 @@ load_db(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
  * of its key when it has none, as x509_build.c), a DigestSign context of
  * the issuing key to copy (ECDSA with the hash of its size, RSA with
  * SHA-256, Ed25519 pure), SHA-1 for SKIs. */
+int
+pkit_ca_config_db(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
+    char **type, char **dsn)
+{
+	struct pkit_ca_auth tmp;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.cfg = cfg;
+	if ((r = load_db(ctx, &tmp)) != 0 || tmp.db_type == NULL) {
+		free(tmp.db_type);
+		free(tmp.db_dsn);
+		return r != 0 ? r : pkit_seterr(ctx, PKIT_ERR_NOT_FOUND,
+		    "%s: no db", cfg->name);
+	}
+	*type = tmp.db_type;
+	*dsn = tmp.db_dsn;
+	return PKIT_OK;
+}
+
 static int
 load_signer(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 {
@@ -1656,6 +1687,37 @@ pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 out:
 	json_decref(sans);
 	json_decref(tmpl);
+	return r;
+}
+
+int
+pkit_ca_auth_sign_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const char *prov_name, const char *sub, char *const *names, size_t nnames,
+    const struct pkit_ca_auth_sign_req *req, struct pkit_ca_issued **out,
+    struct pkit_ca_refusal *why)
+{
+	struct pkit_ca_ott tok;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	memset(&tok, 0, sizeof(tok));
+	for (i = 0; i < auth->nprovs; i++)
+		if (auth->provs[i].type == PKIT_CA_PROV_ACME &&
+		    strcmp(auth->provs[i].conf->name, prov_name) == 0)
+			tok.prov = &auth->provs[i];
+	if (tok.prov == NULL) {
+		pkit_ca_auth_refuse(why, 404, "provisioner not found");
+		return pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "provisioner %s: "
+		    "not an ACME provisioner", prov_name);
+	}
+	if ((tok.claims = json_object()) == NULL)
+		return internal(why, nomem(ctx));
+	tok.sub = sub;
+	tok.sans = (char **)names;
+	tok.nsans = nnames;
+	r = pkit_ca_auth_sign(ctx, auth, &tok, req, out, why);
+	json_decref(tok.claims);
 	return r;
 }
 

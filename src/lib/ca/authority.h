@@ -129,6 +129,12 @@ void pkit_ca_auth_free(struct pkit_ca_auth *auth);
 void pkit_ca_auth_db(const struct pkit_ca_auth *auth, const char **type,
     const char **dsn);
 
+/* The database of a configuration as pkit_ca_auth_db() resolves it,
+ * without loading keys (for offline commands); both malloc'd.
+ * PKIT_ERR_NOT_FOUND when ca.json has no "db". */
+int pkit_ca_config_db(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
+    char **type, char **dsn);
+
 /* The audiences accepted for method, one per line (for tests and logs). */
 int pkit_ca_auth_audiences(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     enum pkit_ca_aud method, char **out);
@@ -185,6 +191,16 @@ struct pkit_ca_auth_sign_req {
  * provisioner extension.  Refusals are 400 or 403. */
 int pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const struct pkit_ca_ott *tok, const struct pkit_ca_auth_sign_req *req,
+    struct pkit_ca_issued **out, struct pkit_ca_refusal *why);
+
+/* Issue for an order that a provisioner other than a token one (ACME)
+ * has authorized: prov_name names an ACME provisioner, sub is the common
+ * name and names the SANs the CSR must have exactly; then as
+ * pkit_ca_auth_sign() (claims, template, policy, provisioner extension).
+ * Nothing is recorded: the caller records with pkit_ca_auth_record(). */
+int pkit_ca_auth_sign_order(struct pkit_ctx *ctx,
+    const struct pkit_ca_auth *auth, const char *prov_name, const char *sub,
+    char *const *names, size_t nnames, const struct pkit_ca_auth_sign_req *req,
     struct pkit_ca_issued **out, struct pkit_ca_refusal *why);
 
 /* Renew crt (already authenticated: mTLS or a renew token), or rekey it

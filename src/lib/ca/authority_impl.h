@@ -16,6 +16,7 @@
 enum {
 	PKIT_CA_PROV_NOOP = 0,
 	PKIT_CA_PROV_JWK = 1,
+	PKIT_CA_PROV_ACME = 6,
 	PKIT_CA_PROV_X5C = 7,
 };
 
@@ -28,6 +29,7 @@ struct pkit_ca_authority {
 	size_t nbuckets, count, inserts;
 	int api_id;			/* api_sign.c's server extension */
 	int rev_id;			/* crl.c's, plus one (0: none) */
+	int acme_id;			/* acme.c's server extension */
 };
 
 struct pkit_ca_prov {

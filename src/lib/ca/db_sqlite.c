@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -596,8 +597,15 @@ out:
 static int
 precreate(struct pkit_ctx *ctx, const char *path)
 {
+	struct stat sb;
 	int fd;
 
+	/* Never open an existing database here: closing any descriptor of
+	 * it drops every POSIX lock this process holds on it, SQLite's
+	 * included, and another process may then take itself for the last
+	 * user and delete the WAL under this one's handles. */
+	if (stat(path, &sb) == 0)
+		return PKIT_OK;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
 		return pkit_seterr(ctx, PKIT_ERR_DB, "%s: %s", path,
 		    strerror(errno));
