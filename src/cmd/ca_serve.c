@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "lib/ca/authority.h"
+#include "lib/ca/authority_ssh.h"
 #include "lib/ca/server.h"
 #include "lib/fs.h"
 #include "lib/key.h"
@@ -122,6 +123,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	struct pkit_ca_server_opts so = { 0 };
 	struct pkit_ca_server *srv = NULL;
 	struct pkit_ca_authority *auth = NULL;
+	struct pkit_ca_ssh_api *ssh = NULL;
 	struct serve_ctx sc;
 	char **args, config[4096];
 	int nargs, r;
@@ -165,12 +167,16 @@ serve(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_server_new(run->ctx, &so, &srv)) != 0 ||
 	    (r = pkit_ca_api_static(run->ctx, srv)) != 0 ||
 	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
+	    (r = pkit_ca_api_ssh(run->ctx, srv, auth, load_key, &sc,
+	    &ssh)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
+		pkit_ca_api_ssh_free(ssh);
 		pkit_ca_authority_free(auth);
 		return cmd_fail(run, r);
 	}
 	pkit_ca_server_free(srv);
+	pkit_ca_api_ssh_free(ssh);
 	pkit_ca_authority_free(auth);
 	return EXIT_OK;
 }

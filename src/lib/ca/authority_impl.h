@@ -119,6 +119,20 @@ const struct pkit_ca_prov *pkit_ca_auth_find_jwk(const struct pkit_ca_auth *auth
 int pkit_ca_auth_cert_prov(struct pkit_ctx *ctx, X509 *crt, int *type,
     char **name, char **cred);
 
+/* For other token kinds (authority_ssh.c's SSHPOP): the checks of
+ * provisioner_jwk.c.  Parse a compact JWS whose payload is a JSON object;
+ * nbf, iat and exp (*expires: until when its id must be remembered); 1
+ * when aud holds an audience of method; the replay id of a jti. */
+struct pkit_jws;
+int pkit_ca_token_parse(struct pkit_ctx *ctx, const char *token, size_t len,
+    struct pkit_jws **jws, json_t **claims);
+int pkit_ca_token_times(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const json_t *claims, time_t *expires);
+int pkit_ca_token_aud(const struct pkit_ca_auth *auth, enum pkit_ca_aud method,
+    const json_t *aud);
+int pkit_ca_token_jti(struct pkit_ctx *ctx, const json_t *claims,
+    char id[80]);
+
 /* Fill a refusal. */
 void pkit_ca_auth_refuse(struct pkit_ca_refusal *why, int status, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
