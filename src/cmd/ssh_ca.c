@@ -9,6 +9,7 @@
 
 #include "ca_client.h"
 #include "cmd.h"
+#include "ssh_ca.h"
 #include "lib/ca/client.h"
 #include "lib/ca/token.h"
 #include "lib/fs.h"
@@ -195,8 +196,8 @@ static const struct cmd_opt cert_opts[] = {
 
 /* step's default principals: for a user the local part of an e-mail
  * key id and the key id; for a host the key id. */
-static int
-default_principals(const char *key_id, int host, char **local,
+int
+ssh_ca_default_principals(const char *key_id, int host, char **local,
     const char **v, size_t *n)
 {
 	const char *at = strchr(key_id, '@');
@@ -212,21 +213,63 @@ default_principals(const char *key_id, int host, char **local,
 	return 0;
 }
 
+int
+ssh_ca_sign(struct cmd_run *run, const struct ca_flags *ca,
+    const struct ca_token_flags *tf, const char *token_flag,
+    struct pkit_sshca_sign_req *sr, struct pkit_sshcert **crt,
+    struct pkit_sshcert **add_user, char **desc, char **url)
+{
+	struct ca_config cfg = { 0 };
+	struct pkit_ca_client *c = NULL;
+	struct pkit_token_req req = { 0 };
+	json_t *step = NULL;
+	char *token = NULL;
+	int r;
+
+	*desc = NULL;
+	*url = NULL;
+	if ((r = ca_config_resolve(run, ca, CA_NEED_URL | CA_NEED_ROOT,
+	    &cfg)) != CMD_CONTINUE)
+		return PKIT_ERR_USAGE;
+	if ((r = ca_client_open(run, &cfg, &c)) != 0)
+		goto out;
+	if (token_flag == NULL) {
+		if ((r = pkit_token_ssh_claim(run->ctx, sr->host, sr->key_id,
+		    sr->principals, sr->nprincipals, sr->valid_after,
+		    sr->valid_before, &step)) != 0)
+			goto out;
+		req.type = PKIT_TOKEN_SSH_SIGN;
+		req.subject = sr->key_id;
+		req.step = step;
+		if ((r = ca_token_mint(run, &cfg, c, tf, &req, &token,
+		    desc)) != 0)
+			goto out;
+	}
+	sr->ott = token_flag != NULL ? token_flag : token;
+	if ((r = pkit_sshca_sign(run->ctx, c, sr, crt, add_user, NULL)) != 0)
+		goto out;
+	if ((*url = strdup(pkit_ca_client_url(c))) == NULL)
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "out of memory");
+out:
+	sr->ott = NULL;
+	pkit_ca_client_free(c);
+	ca_config_release(&cfg);
+	json_decref(step);
+	pkit_secret_strfree(token);
+	return r;
+}
+
 static int
 ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 {
 	struct cert_opts o;
-	struct ca_config cfg = { 0 };
-	struct pkit_ca_client *c = NULL;
-	struct pkit_token_req req = { 0 };
 	struct pkit_sshca_sign_req sr;
 	struct pkit_keyspec spec;
 	struct pkit_sshcert *crt = NULL, *au = NULL;
 	struct outf outs[8];
 	EVP_PKEY *key = NULL, *aukey = NULL;
-	json_t *step = NULL;
 	const char *defp[2], *keyfile, *key_id, *const *princ;
-	char **args, *token = NULL, *desc = NULL, *password = NULL;
+	char **args, *desc = NULL, *password = NULL, *url = NULL;
 	char *local = NULL, va[64] = "", vb[64] = "", *base = NULL;
 	const char *certbase;
 	size_t nouts = 0, np, n;
@@ -280,7 +323,7 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 		princ = o.principal.v;
 		np = o.principal.n;
 	} else {
-		if (default_principals(key_id, o.host, &local, defp, &np) != 0) {
+		if (ssh_ca_default_principals(key_id, o.host, &local, defp, &np) != 0) {
 			ret = cmd_fail(run, pkit_seterr(run->ctx,
 			    PKIT_ERR_NOMEM, "principals"));
 			goto done;
@@ -338,27 +381,7 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &cfg)) != CMD_CONTINUE) {
-		ret = r;
-		goto done;
-	}
-	if ((r = ca_client_open(run, &cfg, &c)) != 0)
-		goto fail;
-	if (o.token == NULL) {
-		o.tf.password_file = NULL;
-		if ((r = pkit_token_ssh_claim(run->ctx, o.host, key_id, princ,
-		    np, va, vb, &step)) != 0)
-			goto fail;
-		req.type = PKIT_TOKEN_SSH_SIGN;
-		req.subject = key_id;
-		req.step = step;
-		if ((r = ca_token_mint(run, &cfg, c, &o.tf, &req, &token,
-		    &desc)) != 0)
-			goto fail;
-	}
 	sr.key = key;
-	sr.ott = o.token != NULL ? o.token : token;
 	sr.host = o.host;
 	sr.key_id = key_id;
 	sr.principals = princ;
@@ -366,8 +389,12 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 	sr.valid_after = va[0] != '\0' ? va : NULL;
 	sr.valid_before = vb[0] != '\0' ? vb : NULL;
 	sr.add_user_key = aukey;
-	if ((r = pkit_sshca_sign(run->ctx, c, &sr, &crt, &au, NULL)) != 0)
-		goto fail;
+	o.tf.password_file = NULL;
+	if ((r = ssh_ca_sign(run, &o.ca, &o.tf, o.token, &sr, &crt, &au,
+	    &desc, &url)) != 0) {
+		ret = r == PKIT_ERR_USAGE ? EXIT_USAGE : cmd_fail(run, r);
+		goto done;
+	}
 	if (o.add_user && au == NULL) {
 		r = pkit_seterr(run->ctx, PKIT_ERR_FORMAT, "the CA sent no "
 		    "addUserCrt");
@@ -384,7 +411,7 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	if (desc != NULL)
 		ca_check_line("Provisioner", desc);
-	ca_check_line("CA", pkit_ca_client_url(c));
+	ca_check_line("CA", url);
 	if (!o.sign) {
 		ca_check_line("Private Key", outs[0].path);
 		ca_check_line("Public Key", outs[1].path);
@@ -393,20 +420,16 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 	if (au != NULL)
 		ca_check_line("Add User Certificate", outs[nouts - 1].path);
 	ret = EXIT_OK;
-	goto out;
+	goto done;
 fail:
 	ret = cmd_fail(run, r);
-out:
-	pkit_ca_client_free(c);
-	ca_config_release(&cfg);
 done:
+	free(url);
 	outs_free(outs, nouts);
 	pkit_sshcert_free(crt);
 	pkit_sshcert_free(au);
 	EVP_PKEY_free(key);
 	EVP_PKEY_free(aukey);
-	json_decref(step);
-	pkit_secret_strfree(token);
 	pkit_secret_strfree(password);
 	free(desc);
 	free(local);
