@@ -27,6 +27,19 @@ stop_all() {
 }
 trap stop_all EXIT
 
+# start_sshd: sshd in the background (its log appended to sshd.log),
+# until it accepts connections.
+start_sshd() {
+	"$SSHD" -D -e -f "$PWD/etc/sshd_config" >/dev/null 2>>sshd.log &
+	SSHD_PID=$!
+	for i in $(seq 1 100)
+	do
+		"$SYS_PYTHON" -c "import socket; socket.create_connection((\"127.0.0.1\", $SSH_PORT), 1)" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -0 "$SSHD_PID"
+}
+
 # try_ssh KNOWN_HOSTS ARGS...: ssh as root to the test sshd, checking the
 # host by the known_hosts pkit wrote and nothing else.
 try_ssh() {
@@ -76,14 +89,8 @@ test_expect_success 'sshd config: TrustedUserCAKeys from the CA /ssh/roots' '
 '
 
 test_expect_success 'start sshd on a free loopback port' '
-	"$SSHD" -D -e -f "$PWD/etc/sshd_config" >/dev/null 2>sshd.log &
-	SSHD_PID=$! &&
-	for i in $(seq 1 100)
-	do
-		"$SYS_PYTHON" -c "import socket; socket.create_connection((\"127.0.0.1\", $SSH_PORT), 1)" 2>/dev/null && break
-		sleep 0.1
-	done &&
-	kill -0 "$SSHD_PID"
+	: >sshd.log &&
+	start_sshd
 '
 
 test_expect_success 'client config: @cert-authority known_hosts from the CA' '
@@ -153,20 +160,16 @@ test_expect_success 'refused: the host, once its certificate is from another CA'
 
 test_expect_success 'the renewed host certificate is accepted after an sshd restart' '
 	pkit ssh renew hostkey-cert.pub hostkey 2>err &&
-	kill "$SSHD_PID" && wait "$SSHD_PID"; SSHD_PID= &&
-	"$SSHD" -D -e -f "$PWD/etc/sshd_config" >/dev/null 2>>sshd.log &
-	SSHD_PID=$! &&
-	for i in $(seq 1 100)
-	do
-		"$SYS_PYTHON" -c "import socket; socket.create_connection((\"127.0.0.1\", $SSH_PORT), 1)" 2>/dev/null && break
-		sleep 0.1
-	done &&
+	kill "$SSHD_PID" &&
+	{ wait "$SSHD_PID"; SSHD_PID=; } &&
+	start_sshd &&
 	try_ssh "$known" -i id_joe -o IdentitiesOnly=yes >out &&
 	grep -qx logged-in-as-root out
 '
 
 test_expect_success 'stop sshd, the agent and the CA' '
-	kill "$SSHD_PID" && wait "$SSHD_PID"; SSHD_PID= &&
+	kill "$SSHD_PID" &&
+	{ wait "$SSHD_PID"; SSHD_PID=; } &&
 	kill "$AGENT_PID" && AGENT_PID= &&
 	ca_stop
 '
