@@ -203,6 +203,36 @@ test_expect_success 'ssh rekey: a new key, the old certificate proves it' '
 	ssh-keygen -L -f host2-cert.pub | grep -q "Key ID: \"myhost\""
 '
 
+# pop KEY CERT [AUD-FRAGMENT]: an SSHPOP renew token made by hand.
+pop() {
+	pkit crypto jwt sign --key "$1" --header "sshpop=$(b64 "$2")" \
+		--iss sshpop --sub "$(serial "$2")" \
+		--aud "https://localhost:$PORT/1.0/ssh/renew#${3:-sshpop/sshpop}" \
+		--exp "$(($(date +%s) + 300))" 2>/dev/null
+}
+
+test_expect_success 'SSHPOP tokens made by hand: only the real one renews, once' '
+	T=$(pop hostkey hostkey-cert.pub) &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 201 &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 401 &&
+	ssh-keygen -q -t ed25519 -N "" -f intruder &&
+	T=$(pop intruder hostkey-cert.pub) && test -n "$T" &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 401 &&
+	grep -q "sshpop: error parsing sshpop token claims: invalid signature" serve.log &&
+	ssh-keygen -q -t ed25519 -N "" -f otherca &&
+	cp intruder.pub intruder2.pub &&
+	ssh-keygen -q -s otherca -h -I myhost -n localhost intruder2.pub &&
+	T=$(pop intruder intruder2-cert.pub) &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 401 &&
+	grep -q "could not find valid ca signer" serve.log &&
+	T=$(pop hostkey hostkey-cert.pub sshpop/other) &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 401 &&
+	grep -q "sshpop token has invalid audience" serve.log &&
+	T=$(pkit ca token x --provisioner admin --provisioner-password-file pw.txt 2>/dev/null) &&
+	test "$(api POST /ssh/renew "{\"ott\":\"$T\"}")" = 401 &&
+	test "$(api POST /ssh/renew "{}")" = 400
+'
+
 test_expect_success 'ssh renew of a valid user certificate: 400, as step-ca' '
 	test_expect_code 1 pkit ssh renew id_user-cert.pub id_user 2>err &&
 	test_one_line err &&
