@@ -101,7 +101,7 @@ key_outs(struct cmd_run *run, struct outf *f, size_t *n, const char *path,
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	char pub[16];
+	char pub[64];
 	int r;
 
 	if ((r = pkit_key_private_encode_form(run->ctx, key, PKIT_KEY_PEM,

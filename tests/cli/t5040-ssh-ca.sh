@@ -292,6 +292,30 @@ test_expect_success 'ssh login <identity>: a new key and certificate straight in
 	ssh-keygen -L -f ann-cert.pub | grep -q "Key ID: \"ann@example.com\""
 '
 
+test_expect_success 'ssh certificate --add-user: the provisioner user certificate beside the key' '
+	pkit ssh certificate au@example.com id_au --principal au --add-user \
+		--provisioner admin --provisioner-password-file pw.txt \
+		--no-password --insecure 2>err &&
+	test_mode id_au-provisioner 600 &&
+	ssh-keygen -y -f id_au-provisioner >derived &&
+	test "$(b64 derived)" = "$(b64 id_au-provisioner.pub)" &&
+	ssh-keygen -L -f id_au-provisioner-cert.pub >L &&
+	grep -q "Key ID: \"au@example.com-provisioner\"" L &&
+	grep -q "force-command sudo useradd -m au; nc -q0 localhost 22" L &&
+	sed -n "/Principals:/{n;p}" L | tr -d " \t" >p &&
+	echo provisioner >want && test_cmp want p
+'
+
+test_expect_success 'ssh certificate --kty OKP: an Ed25519 key in OpenSSH format' '
+	pkit ssh certificate ed@example.com id_ed --kty OKP --no-password \
+		--insecure --provisioner admin --provisioner-password-file pw.txt 2>err &&
+	head -n 1 id_ed | grep -q "BEGIN OPENSSH PRIVATE KEY" &&
+	ssh-keygen -L -f id_ed-cert.pub | grep -q "ssh-ed25519-cert-v01@openssh.com user certificate" &&
+	test_expect_code 2 pkit ssh certificate ed2@example.com id_ed2 --kty OKP \
+		--password-file pw.txt 2>err &&
+	test_one_line err && test ! -e id_ed2
+'
+
 test_expect_success 'usage errors: exit 2, one line, nothing written' '
 	test_expect_code 2 pkit ssh certificate onlyone 2>err && test_one_line err &&
 	test_expect_code 2 pkit ssh certificate a b --bogus 2>err && test_one_line err &&
