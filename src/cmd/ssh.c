@@ -5,6 +5,7 @@
 
 /* The rows of the members (ssh_inspect.c, ssh_agent.c, ssh_config.c). */
 extern const struct cmd cmd_ssh_certificate;	/* ssh_ca.c */
+extern const struct cmd cmd_ssh_check_host;
 extern const struct cmd cmd_ssh_config;
 extern const struct cmd cmd_ssh_fingerprint;
 extern const struct cmd cmd_ssh_inspect;
@@ -12,6 +13,7 @@ extern const struct cmd cmd_ssh_list;
 extern const struct cmd cmd_ssh_login;
 extern const struct cmd cmd_ssh_logout;
 extern const struct cmd cmd_ssh_needs_renewal;
+extern const struct cmd cmd_ssh_proxycommand;
 extern const struct cmd cmd_ssh_hosts;		/* ssh_ca.c */
 extern const struct cmd cmd_ssh_rekey;
 extern const struct cmd cmd_ssh_renew;
@@ -19,6 +21,7 @@ extern const struct cmd cmd_ssh_revoke;
 
 static const struct cmd *const ssh_sub[] = {
 	&cmd_ssh_certificate,
+	&cmd_ssh_check_host,
 	&cmd_ssh_config,
 	&cmd_ssh_fingerprint,
 	&cmd_ssh_hosts,
@@ -27,6 +30,7 @@ static const struct cmd *const ssh_sub[] = {
 	&cmd_ssh_login,
 	&cmd_ssh_logout,
 	&cmd_ssh_needs_renewal,
+	&cmd_ssh_proxycommand,
 	&cmd_ssh_rekey,
 	&cmd_ssh_renew,
 	&cmd_ssh_revoke,

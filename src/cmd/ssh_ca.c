@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ca_client.h"
 #include "cmd.h"
@@ -15,6 +16,7 @@
 #include "lib/fs.h"
 #include "lib/key.h"
 #include "lib/secret.h"
+#include "lib/sshagent.h"
 #include "lib/sshca.h"
 #include "lib/sshcert.h"
 #include "lib/sshkey.h"
@@ -866,4 +868,203 @@ const struct cmd cmd_ssh_hosts = {
 	"List the hosts:\n"
 	"  $ pkit ssh hosts\n",
 	hosts_opts
+};
+
+/* ---- pkit ssh check-host ------------------------------------------------------- */
+
+static int
+ssh_check_host_main(struct cmd_run *run, int argc, char **argv)
+{
+	struct hosts_opts o;
+	struct ca_config cfg = { 0 };
+	struct pkit_ca_client *c = NULL;
+	char **args;
+	int nargs, r, ret, exists = 0;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) !=
+	    CMD_CONTINUE)
+		return r;
+	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
+	    &cfg)) != CMD_CONTINUE)
+		return r;
+	if ((r = ca_client_open(run, &cfg, &c)) != 0 ||
+	    (r = pkit_sshca_check_host(run->ctx, c, args[0], &exists,
+	    NULL)) != 0)
+		ret = cmd_fail(run, r);
+	else {
+		printf("%s\n", exists ? "true" : "false");
+		ret = exists ? EXIT_OK : EXIT_FAIL;
+	}
+	pkit_ca_client_free(c);
+	ca_config_release(&cfg);
+	return ret;
+}
+
+const struct cmd cmd_ssh_check_host = {
+	"check-host", ssh_check_host_main, NULL, "<hostname>", 1, 1,
+	"tell whether the CA has issued a valid host certificate for a host",
+	"Asks the CA (POST /ssh/check-host) whether <hostname> is a "
+	"principal of a\nvalid host certificate it issued, and prints true "
+	"or false.  The exit\nstatus is 0 for true and 1 for false (or an "
+	"error).",
+	"Is db1 a host of the CA?\n"
+	"  $ pkit ssh check-host db1.example.com\n",
+	hosts_opts
+};
+
+/* ---- pkit ssh proxycommand ------------------------------------------------------ */
+
+struct proxy_opts {
+	struct ca_flags ca;
+	struct ca_token_flags tf;
+	const char *token;
+};
+
+#define T struct proxy_opts
+static const struct cmd_opt proxy_opts[] = {
+	{ "token", 0, OPT_STRING, offsetof(T, token), "token",
+	  "a token from 'pkit ca token --ssh' for the user certificate" },
+	OPT_CA_PROVISIONER(T, tf),
+	OPT_CA_KID(T, tf),
+	OPT_CA_PROV_PASSWORD_FILE(T, tf),
+	OPT_CA_URL(T, ca),
+	OPT_CA_ROOT(T, ca),
+	{ 0 }
+};
+#undef T
+
+/* 1 when the agent holds a certificate for principal user valid now. */
+static int
+agent_has_cert(struct cmd_run *run, struct pkit_sshagent *agent,
+    const char *user)
+{
+	struct pkit_sshagent_id *ids = NULL;
+	struct pkit_sshcert *c;
+	size_t i, n = 0;
+	int found = 0;
+
+	if (pkit_sshagent_list(run->ctx, agent, &ids, &n) != 0)
+		return 0;
+	for (i = 0; i < n && !found; i++) {
+		if (!pkit_sshcert_blob_is_cert(ids[i].blob, ids[i].len) ||
+		    pkit_sshcert_decode(run->ctx, ids[i].blob, ids[i].len,
+		    "agent", &c) != 0)
+			continue;
+		found = c->type == PKIT_SSHCERT_USER &&
+		    pkit_sshcert_has_principal(c, user) &&
+		    pkit_sshcert_check_time(run->ctx, c, pkit_now(run->ctx),
+		    "agent") == 0;
+		pkit_sshcert_free(c);
+	}
+	pkit_clearerr(run->ctx);
+	pkit_sshagent_ids_free(ids, n);
+	return found;
+}
+
+/* A new key and a user certificate for user, added to the agent. */
+static int
+agent_login(struct cmd_run *run, struct proxy_opts *o,
+    struct pkit_sshagent *agent, const char *user)
+{
+	struct pkit_keyspec spec = { "EC", "P-256", 0, 0 };
+	struct pkit_sshca_sign_req sr;
+	struct pkit_sshcert *crt = NULL;
+	EVP_PKEY *key = NULL;
+	const char *princ[1] = { user };
+	char *desc = NULL, *url = NULL;
+	uint64_t left;
+	int r;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.key_id = user;
+	sr.principals = princ;
+	sr.nprincipals = 1;
+	if ((r = pkit_key_generate(run->ctx, &spec, &key)) != 0)
+		goto out;
+	sr.key = key;
+	if ((r = ssh_ca_sign(run, &o->ca, &o->tf, o->token, &sr, &crt, NULL,
+	    &desc, &url)) != 0)
+		goto out;
+	left = crt->valid_before == PKIT_SSHCERT_FOREVER ? 0 :
+	    crt->valid_before - (uint64_t)pkit_now(run->ctx);
+	r = pkit_sshagent_add(run->ctx, agent, key, crt, user,
+	    left > UINT32_MAX ? UINT32_MAX : (uint32_t)left);
+out:
+	pkit_sshcert_free(crt);
+	EVP_PKEY_free(key);
+	free(desc);
+	free(url);
+	return r;
+}
+
+static int
+ssh_proxycommand_main(struct cmd_run *run, int argc, char **argv)
+{
+	struct proxy_opts o;
+	struct ca_config cfg = { 0 };
+	struct pkit_ca_client *c = NULL;
+	struct pkit_sshagent *agent = NULL;
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	char **args;
+	int nargs, r, exists = 0;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) !=
+	    CMD_CONTINUE)
+		return r;
+	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
+	    &cfg)) != CMD_CONTINUE)
+		return r;
+	if ((r = ca_client_open(run, &cfg, &c)) != 0 ||
+	    (r = pkit_sshca_check_host(run->ctx, c, args[1], &exists,
+	    NULL)) != 0)
+		goto fail;
+	pkit_ca_client_free(c);
+	c = NULL;
+	ca_config_release(&cfg);
+	if (exists) {
+		if (sock == NULL || *sock == '\0') {
+			r = pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND, "%s: "
+			    "SSH_AUTH_SOCK is not set: the certificate for %s "
+			    "needs an ssh-agent", run->path, args[1]);
+			goto fail;
+		}
+		if ((r = pkit_sshagent_open(run->ctx, sock, &agent)) != 0 ||
+		    (!agent_has_cert(run, agent, args[0]) &&
+		    (r = agent_login(run, &o, agent, args[0])) != 0))
+			goto fail;
+		pkit_sshagent_close(agent);
+		agent = NULL;
+	}
+	if ((r = pkit_sshca_relay(run->ctx, args[1], args[2], STDIN_FILENO,
+	    STDOUT_FILENO)) != 0)
+		goto fail;
+	return EXIT_OK;
+fail:
+	pkit_sshagent_close(agent);
+	pkit_ca_client_free(c);
+	ca_config_release(&cfg);
+	return cmd_fail(run, r);
+}
+
+const struct cmd cmd_ssh_proxycommand = {
+	"proxycommand", ssh_proxycommand_main, NULL, "<user> <host> <port>",
+	3, 3,
+	"connect ssh to a host, first getting a user certificate if needed",
+	"For ssh's ProxyCommand, as 'step ssh proxycommand': when the CA "
+	"knows\n<host> (it issued it a valid host certificate, POST "
+	"/ssh/check-host) and\nthe ssh-agent at $SSH_AUTH_SOCK holds no "
+	"valid user certificate for\n<user>, a new key pair and a user "
+	"certificate for <user> (key ID and\nprincipal) are made and added to "
+	"the agent, authorized by --token or a\ntoken minted with "
+	"--provisioner.  Then it connects to <host>:<port> and\ncopies the "
+	"standard input to it and its answers to the standard output.\n"
+	"Bastions (/ssh/bastion) are not followed.",
+	"In ~/.ssh/config:\n"
+	"  Host *.internal\n"
+	"      ProxyCommand pkit ssh proxycommand %r %h %p --provisioner admin\n"
+	"Run by hand, as ssh runs it:\n"
+	"  $ pkit ssh proxycommand root db1.internal 22\n",
+	proxy_opts
 };

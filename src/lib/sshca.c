@@ -1,11 +1,18 @@
 /* sshca.c - the client side of step-ca's SSH API (see sshca.h). */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <inttypes.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "lib/ca/client.h"
 #include "lib/ca/token.h"
@@ -342,4 +349,131 @@ pkit_sshca_sshpop_name(struct pkit_ctx *ctx, const json_t *list,
 		    "SSHPOP provisioner '%s'", name);
 	return pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "the CA has no SSHPOP "
 	    "provisioner (ca init --ssh makes one)");
+}
+
+int
+pkit_sshca_check_host(struct pkit_ctx *ctx, struct pkit_ca_client *c,
+    const char *host, int *exists, int *status)
+{
+	json_t *body, *resp = NULL;
+	const json_t *v;
+	int r;
+
+	*exists = 0;
+	if ((body = json_pack("{s:s,s:s}", "type", "host", "principal",
+	    host)) == NULL)
+		return nomem(ctx);
+	r = pkit_ca_client_post_json(ctx, c, "/ssh/check-host", body, &resp,
+	    status);
+	json_decref(body);
+	if (r != 0)
+		return r;
+	v = json_object_get(resp, "exists");
+	if (!json_is_boolean(v))
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "/ssh/check-host: no "
+		    "\"exists\" in the answer");
+	else
+		*exists = json_is_true(v);
+	json_decref(resp);
+	return r;
+}
+
+static int
+dial(struct pkit_ctx *ctx, const char *host, const char *port, int *out)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int fd = -1, e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
+		return pkit_seterr(ctx, PKIT_ERR_NET, "%s: %s", host,
+		    gai_strerror(e));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol)) < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return pkit_seterr(ctx, PKIT_ERR_NET, "%s port %s: %s",
+		    host, port, strerror(errno));
+	*out = fd;
+	return PKIT_OK;
+}
+
+/* Write all of buf to fd. */
+static int
+write_all(int fd, const char *buf, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, buf, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+pkit_sshca_relay(struct pkit_ctx *ctx, const char *host, const char *port,
+    int in_fd, int out_fd)
+{
+	struct pollfd p[2];
+	char buf[16384];
+	ssize_t n;
+	int fd, in_open = 1, sock_open = 1, r = PKIT_OK;
+
+	if ((r = dial(ctx, host, port, &fd)) != 0)
+		return r;
+	while (sock_open) {
+		p[0].fd = in_open ? in_fd : -1;
+		p[0].events = POLLIN;
+		p[1].fd = fd;
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = pkit_seterr_sys(ctx, "poll");
+			break;
+		}
+		if (in_open && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			n = read(in_fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				/* the client is done sending: half-close */
+				in_open = 0;
+				shutdown(fd, SHUT_WR);
+			} else if (write_all(fd, buf, (size_t)n) != 0) {
+				r = pkit_seterr_sys(ctx, "%s", host);
+				break;
+			}
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				sock_open = 0;
+			else if (write_all(out_fd, buf, (size_t)n) != 0) {
+				r = pkit_seterr_sys(ctx, "standard output");
+				break;
+			}
+		}
+	}
+	close(fd);
+	return r;
 }

@@ -71,6 +71,15 @@ int pkit_sshca_revoke(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 int pkit_sshca_hosts(struct pkit_ctx *ctx, struct pkit_ca_client *c,
     json_t **out, int *status);
 
+/* POST /ssh/check-host {"type":"host","principal":host}: *exists. */
+int pkit_sshca_check_host(struct pkit_ctx *ctx, struct pkit_ca_client *c,
+    const char *host, int *exists, int *status);
+
+/* Connect to host:port over TCP and copy in_fd to the connection and the
+ * connection to out_fd until both directions end (ssh's ProxyCommand). */
+int pkit_sshca_relay(struct pkit_ctx *ctx, const char *host,
+    const char *port, int in_fd, int out_fd);
+
 /* The name of the first SSHPOP provisioner of list (GET /provisioners),
  * or of the one named name; PKIT_ERR_NOT_FOUND when there is none. */
 int pkit_sshca_sshpop_name(struct pkit_ctx *ctx, const json_t *list,

@@ -144,7 +144,12 @@ test_expect_success '/ssh/hosts, ssh hosts and /ssh/check-host know the host' '
 	test "$(jget out "d[\"exists\"]")" = True &&
 	test "$(api POST /ssh/check-host "{\"type\":\"host\",\"principal\":\"nowhere\"}")" = 200 &&
 	test "$(jget out "d[\"exists\"]")" = False &&
-	test "$(api POST /ssh/check-host "{\"type\":\"user\",\"principal\":\"x\"}")" = 400
+	test "$(api POST /ssh/check-host "{\"type\":\"user\",\"principal\":\"x\"}")" = 400 &&
+	pkit ssh check-host localhost >got && echo true >want && test_cmp want got &&
+	test_expect_code 1 pkit ssh check-host nowhere >got &&
+	echo false >want && test_cmp want got &&
+	test "$(api POST /ssh/bastion "{\"user\":\"u\",\"hostname\":\"h\"}")" = 200 &&
+	test "$(jget out "d")" = "{'"'"'hostname'"'"': '"'"'h'"'"'}"
 '
 
 test_expect_success '/ssh/config: user and host templates' '

@@ -143,6 +143,21 @@ test_expect_success 'ssh logs in with the certificate pkit ssh login got from th
 	grep -q "Accepted publickey for root .* ID ann@example.com" sshd.log
 '
 
+test_expect_success 'ssh proxycommand: a certificate for root into an empty agent, then the relay' '
+	SSH_AUTH_SOCK="$PWD/agent.sock" ssh-add -D 2>/dev/null &&
+	SSH_AUTH_SOCK="$PWD/agent.sock" ssh -F /dev/null -p "$SSH_PORT" \
+		-o BatchMode=yes -o StrictHostKeyChecking=yes \
+		-o UserKnownHostsFile="$known" -o GlobalKnownHostsFile=/dev/null \
+		-o IdentityAgent="$PWD/agent.sock" -o IdentityFile=none \
+		-o ProxyCommand="$PKIT_BIN ssh proxycommand %r %h %p --provisioner admin --provisioner-password-file $PWD/pw.txt" \
+		-o LogLevel=ERROR root@127.0.0.1 echo logged-in-as-\$\(id -un\) >out 2>err &&
+	grep -qx logged-in-as-root out &&
+	SSH_AUTH_SOCK="$PWD/agent.sock" ssh-add -L | grep -q "cert-v01@openssh.com .* root$" &&
+	SSH_AUTH_SOCK="$PWD/agent.sock" pkit ssh proxycommand root 127.0.0.1 \
+		"$SSH_PORT" </dev/null >banner &&
+	grep -q "^SSH-2.0-OpenSSH" banner
+'
+
 test_expect_success 'refused: a certificate without the root principal' '
 	pkit ssh certificate bob@example.com id_bob --provisioner admin \
 		--provisioner-password-file pw.txt --no-password --insecure 2>err &&

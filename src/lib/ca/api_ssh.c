@@ -1,6 +1,6 @@
 /* api_ssh.c - step-ca's SSH routes (research/step-ca-api.md §1.2):
  * POST /ssh/sign, /ssh/renew, /ssh/rekey, /ssh/revoke, /ssh/config[/{type}],
- * /ssh/check-host; GET /ssh/roots, /ssh/federation, /ssh/hosts; and the
+ * /ssh/check-host, /ssh/bastion; GET /ssh/roots, /ssh/federation, /ssh/hosts; and the
  * legacy /sign-ssh and /ssh/get-hosts.  The handlers translate JSON;
  * authority_ssh.c decides.
  *
@@ -658,6 +658,40 @@ h_hosts(struct pkit_ca_req *req, void *arg)
 	return PKIT_CA_DONE;
 }
 
+/* POST /ssh/bastion {"user","hostname"}: ca.json's ssh.bastion for any
+ * host but the bastion itself. */
+static int
+h_bastion(struct pkit_ca_req *req, void *arg)
+{
+	struct ssh_state *st = state(req, arg);
+	const json_t *b;
+	const char *user = NULL, *host = NULL, *bh;
+	json_t *doc, *resp;
+
+	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+		return PKIT_CA_DONE;
+	if (member_str(doc, "user", &user) < 0 ||
+	    member_str(doc, "hostname", &host) < 0) {
+		refuse_msg(req, 400, "error decoding json", NULL);
+		goto out;
+	}
+	if (host == NULL) {
+		refuse_msg(req, 400, "missing or empty hostname", NULL);
+		goto out;
+	}
+	b = json_object_get(json_object_get(st->auth->cfg->doc, "ssh"),
+	    "bastion");
+	bh = json_string_value(json_object_get(b, "hostname"));
+	resp = json_pack("{s:s}", "hostname", host);
+	if (resp != NULL && json_is_object(b) && bh != NULL &&
+	    strcmp(bh, host) != 0)
+		json_object_set(resp, "bastion", (json_t *)b);
+	pkit_ca_reply_json(req, 200, resp);
+out:
+	json_decref(doc);
+	return PKIT_CA_DONE;
+}
+
 int
 pkit_ca_api_ssh(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
     struct pkit_ca_authority *a,
@@ -681,6 +715,7 @@ pkit_ca_api_ssh(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 		{ "POST", "/ssh/check-host", h_check_host },
 		{ "GET", "/ssh/hosts", h_hosts },
 		{ "GET", "/ssh/get-hosts", h_hosts },
+		{ "POST", "/ssh/bastion", h_bastion },
 	};
 	struct pkit_ca_ssh_api *api;
 	size_t i;
