@@ -228,6 +228,11 @@ init(struct cmd_run *run, int argc, char **argv)
 		    strlen(run->path) + 2);
 		goto done;
 	}
+	if (o.ssh && o.pki) {
+		ret = cmd_usage_error(run, "--ssh needs the configuration: it "
+		    "does not go with --pki");
+		goto done;
+	}
 	/* Refuse an existing PKI before asking anything. */
 	if ((r = pkit_ca_pki_files(run->ctx, base, o.pki, o.root != NULL,
 	    &files)) != 0)

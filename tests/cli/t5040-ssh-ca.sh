@@ -323,6 +323,8 @@ test_expect_success 'ssh certificate --kty OKP: an Ed25519 key in OpenSSH format
 
 test_expect_success 'usage errors: exit 2, one line, nothing written' '
 	test_expect_code 2 pkit ssh certificate onlyone 2>err && test_one_line err &&
+	test_expect_code 2 pkit ca init --pki --ssh --name X --password-file pw.txt 2>err &&
+	test_one_line err &&
 	test_expect_code 2 pkit ssh certificate a b --bogus 2>err && test_one_line err &&
 	test_expect_code 2 pkit ssh certificate a nokey --no-password 2>err &&
 	test_one_line err && test ! -e nokey &&
