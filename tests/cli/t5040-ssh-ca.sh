@@ -8,11 +8,11 @@ ROOT=$PKITPATH/certs/root_ca.crt
 # api METHOD PATH [BODY]: the CA's answer in out, the status printed.
 api() {
 	if test -n "${3:-}"; then
-		curl -sS -o out -w '%{http_code}\n' --cacert "$ROOT" -X "$1" \
+		curl -sS -m 20 -o out -w '%{http_code}\n' --cacert "$ROOT" -X "$1" \
 			-H 'Content-Type: application/json' --data "$3" \
 			"https://localhost:$PORT$2"
 	else
-		curl -sS -o out -w '%{http_code}\n' --cacert "$ROOT" -X "$1" \
+		curl -sS -m 20 -o out -w '%{http_code}\n' --cacert "$ROOT" -X "$1" \
 			"https://localhost:$PORT$2"
 	fi
 }
@@ -186,6 +186,25 @@ test_expect_success '/ssh/sign: a token is good once; an X.509 token or none is 
 	test "$(api POST /ssh/sign "{\"publicKey\":\"$(b64 k2.pub)\"}")" = 400 &&
 	test "$(api POST /ssh/sign "{\"publicKey\":\"AAAA\",\"ott\":\"x\"}")" = 400 &&
 	test "$(api POST /ssh/sign "{")" = 400 &&
+	test "$(api GET /health)" = 200
+'
+
+test_expect_success 'hostile bodies on every SSH route: answered 4xx at once, the CA keeps serving' '
+	for route in /ssh/sign /sign-ssh /ssh/renew /ssh/rekey /ssh/revoke \
+		/ssh/config /ssh/check-host /ssh/bastion
+	do
+		for body in "" "[]" "{" "null" "{\"ott\":7}" \
+			"{\"publicKey\":\"!!\",\"ott\":\"a.b.c\"}" \
+			"{\"publicKey\":\"$(b64 k2.pub)\",\"ott\":\"a.b.c\",\"addUserPublicKey\":\"\"}" \
+			"{\"ott\":\"eyJhbGciOiJub25lIn0.e30.\",\"publicKey\":\"$(b64 k2.pub)\"}" \
+			"{\"serial\":\"1\",\"ott\":\"x.y.z\",\"passive\":true}" \
+			"{\"principals\":[1,2],\"type\":[]}"
+		do
+			st=$(api POST $route "$body") &&
+			case $route:$st in *:4??|/ssh/config:200) ;;
+			*) echo "$route $body: $st" >&2; return 1;; esac || return 1
+		done
+	done &&
 	test "$(api GET /health)" = 200
 '
 

@@ -281,6 +281,7 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	const json_t *pv, *v;
 	json_t *doc;
 	size_t i;
+	int r;
 
 	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
 		return PKIT_CA_DONE;
@@ -317,10 +318,12 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	}
 	if ((sr.key = read_key(req, doc, "publicKey", 1)) == NULL)
 		goto out;
-	if (json_object_get(doc, "addUserPublicKey") != NULL &&
-	    !json_is_null(json_object_get(doc, "addUserPublicKey")) &&
-	    (sr.add_user_key = read_key(req, doc, "addUserPublicKey",
-	    0)) == NULL)
+	if ((r = member_str(doc, "addUserPublicKey", &ott)) < 0) {
+		refuse_msg(req, 400, "error decoding json", NULL);
+		goto out;
+	}
+	if (r > 0 && (sr.add_user_key = read_key(req, doc, "addUserPublicKey",
+	    1)) == NULL)
 		goto out;
 	if (member_str(doc, "ott", &ott) <= 0) {
 		refuse_msg(req, 400, "missing ott", NULL);
