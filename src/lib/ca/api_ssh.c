@@ -110,7 +110,7 @@ static void
 refuse_msg(struct pkit_ca_req *req, int status, const char *msg,
     const char *detail)
 {
-	struct pkit_ca_refusal why;
+	struct pkit_ca_refusal why = { 500, "" };
 
 	pkit_ca_auth_refuse(&why, status, "%s", msg != NULL ? msg : "");
 	refuse(req, &why, detail);
@@ -238,7 +238,7 @@ issue(struct pkit_ca_req *req, struct ssh_state *st,
     struct pkit_sshcert *add_user)
 {
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
-	struct pkit_ca_refusal why;
+	struct pkit_ca_refusal why = { 500, "" };
 	struct pkit_sshcert *certs[2] = { crt, add_user };
 	json_t *resp;
 	int r;
@@ -274,7 +274,7 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	struct ssh_state *st = state(req, arg);
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
 	struct pkit_ca_ssh_sign_req sr;
-	struct pkit_ca_refusal why;
+	struct pkit_ca_refusal why = { 500, "" };
 	struct pkit_ca_ott *tok = NULL;
 	struct pkit_sshcert *crt = NULL, *au = NULL;
 	const char *ott, **princ = NULL;
@@ -359,7 +359,7 @@ renew(struct pkit_ca_req *req, void *arg, int rekey)
 {
 	struct ssh_state *st = state(req, arg);
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
-	struct pkit_ca_refusal why;
+	struct pkit_ca_refusal why = { 500, "" };
 	struct pkit_ca_ott *tok = NULL;
 	struct pkit_sshcert *old = NULL, *crt = NULL;
 	EVP_PKEY *key = NULL;
@@ -419,7 +419,7 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 {
 	struct ssh_state *st = state(req, arg);
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
-	struct pkit_ca_refusal why;
+	struct pkit_ca_refusal why = { 500, "" };
 	struct pkit_ca_ott *tok = NULL;
 	struct pkit_sshcert *pop = NULL;
 	struct pkit_jws *jws = NULL;
