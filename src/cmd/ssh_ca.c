@@ -324,6 +324,10 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 	if (o.principal.n > 0) {
 		princ = o.principal.v;
 		np = o.principal.n;
+	} else if (o.token != NULL) {
+		/* the token's principals */
+		princ = defp;
+		np = 0;
 	} else {
 		if (ssh_ca_default_principals(key_id, o.host, &local, defp, &np) != 0) {
 			ret = cmd_fail(run, pkit_seterr(run->ctx,
@@ -332,7 +336,7 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 		}
 		princ = defp;
 	}
-	if (o.add_user && np != 1) {
+	if (o.add_user && np != 1 && o.token == NULL) {
 		ret = cmd_usage_error(run, "--add-user needs exactly one "
 		    "principal (--principal)");
 		goto done;
@@ -455,9 +459,9 @@ const struct cmd cmd_ssh_certificate = {
 	"The certificate's key ID is <key-id>.  Its principals are the "
 	"--principal\nvalues; by default, for a user, the local part of an "
 	"e-mail <key-id> and\nthe key ID itself, for a host (--host) the key "
-	"ID.  Its validity is the\nCA's default (16 hours for users, 30 days "
-	"for hosts with step-ca's\nsettings) unless --not-before and "
-	"--not-after ask otherwise.\n"
+	"ID; with --token, the\ntoken's.  Its validity is the CA's default "
+	"(16 hours for users, 30 days\nfor hosts with step-ca's settings) "
+	"unless --not-before and --not-after\nask otherwise.\n"
 	"\n"
 	"The request is authorized by a one-time token with the SSH claims: "
 	"--token\n(from 'pkit ca token --ssh'), or one made here with a JWK "
