@@ -329,7 +329,8 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 		princ = defp;
 		np = 0;
 	} else {
-		if (ssh_ca_default_principals(key_id, o.host, &local, defp, &np) != 0) {
+		if (ssh_ca_default_principals(key_id, o.host, &local, defp,
+		    &np) != 0) {
 			ret = cmd_fail(run, pkit_seterr(run->ctx,
 			    PKIT_ERR_NOMEM, "principals"));
 			goto done;
@@ -408,7 +409,8 @@ ssh_certificate_main(struct cmd_run *run, int argc, char **argv)
 	}
 	if ((!o.sign && (r = key_outs(run, outs, &nouts, keyfile, "", key,
 	    password, key_id)) != 0) ||
-	    (r = cert_out(run, outs, &nouts, certbase, "-cert.pub", crt)) != 0 ||
+	    (r = cert_out(run, outs, &nouts, certbase, "-cert.pub",
+	    crt)) != 0 ||
 	    (au != NULL && ((r = key_outs(run, outs, &nouts, keyfile,
 	    "-provisioner", aukey, password, au->key_id)) != 0 ||
 	    (r = cert_out(run, outs, &nouts, keyfile, "-provisioner-cert.pub",
@@ -484,7 +486,7 @@ const struct cmd cmd_ssh_certificate = {
 	cert_opts
 };
 
-/* ---- pkit ssh renew / rekey ------------------------------------------------ */
+/* ---- pkit ssh renew / rekey ---------------------------------------------- */
 
 struct renew_opts {
 	struct ca_flags ca;
@@ -678,7 +680,7 @@ const struct cmd cmd_ssh_rekey = {
 	rekey_opts
 };
 
-/* ---- pkit ssh revoke ---------------------------------------------------------- */
+/* ---- pkit ssh revoke ----------------------------------------------------- */
 
 struct revoke_opts {
 	struct ca_flags ca;
@@ -752,7 +754,8 @@ ssh_revoke_main(struct cmd_run *run, int argc, char **argv)
 		ro.insecure = o.insecure;
 		if ((r = pop_setup(run, &ro, "revoke", o.sshpop_cert,
 		    o.sshpop_key, &cfg, &c, &pop, &token)) != 0) {
-			ret = r == PKIT_ERR_USAGE ? EXIT_USAGE : cmd_fail(run, r);
+			ret = r == PKIT_ERR_USAGE ? EXIT_USAGE :
+			    cmd_fail(run, r);
 			goto out;
 		}
 		if (strtoull(serial, NULL, 10) != pop->serial) {
@@ -814,7 +817,7 @@ const struct cmd cmd_ssh_revoke = {
 	revoke_opts
 };
 
-/* ---- pkit ssh hosts ------------------------------------------------------------- */
+/* ---- pkit ssh hosts ------------------------------------------------------ */
 
 struct hosts_opts {
 	struct ca_flags ca;
@@ -874,7 +877,7 @@ const struct cmd cmd_ssh_hosts = {
 	hosts_opts
 };
 
-/* ---- pkit ssh check-host ------------------------------------------------------- */
+/* ---- pkit ssh check-host ------------------------------------------------- */
 
 static int
 ssh_check_host_main(struct cmd_run *run, int argc, char **argv)
@@ -917,7 +920,7 @@ const struct cmd cmd_ssh_check_host = {
 	hosts_opts
 };
 
-/* ---- pkit ssh proxycommand ------------------------------------------------------ */
+/* ---- pkit ssh proxycommand ----------------------------------------------- */
 
 struct proxy_opts {
 	struct ca_flags ca;

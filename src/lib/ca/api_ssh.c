@@ -1,8 +1,8 @@
 /* api_ssh.c - step-ca's SSH routes (research/step-ca-api.md §1.2):
  * POST /ssh/sign, /ssh/renew, /ssh/rekey, /ssh/revoke, /ssh/config[/{type}],
- * /ssh/check-host, /ssh/bastion; GET /ssh/roots, /ssh/federation, /ssh/hosts; and the
- * legacy /sign-ssh and /ssh/get-hosts.  The handlers translate JSON;
- * authority_ssh.c decides.
+ * /ssh/check-host, /ssh/bastion; GET /ssh/roots, /ssh/federation,
+ * /ssh/hosts; and the legacy /sign-ssh and /ssh/get-hosts.  The handlers
+ * translate JSON; authority_ssh.c decides.
  *
  * SSH certificates are few next to TLS ones: they are recorded at once,
  * in one transaction per request, on the configuration's one database
@@ -92,7 +92,7 @@ state(struct pkit_ca_req *req, void *arg)
 	return pkit_ca_req_ext(req, ((struct pkit_ca_ssh_api *)arg)->id);
 }
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static void
 refuse(struct pkit_ca_req *req, const struct pkit_ca_refusal *why,
@@ -264,7 +264,7 @@ issue(struct pkit_ca_req *req, struct ssh_state *st,
 	pkit_ca_reply_json(req, 201, resp);
 }
 
-/* ---- handlers ------------------------------------------------------------------ */
+/* ---- handlers ------------------------------------------------------------ */
 
 /* POST /ssh/sign {"publicKey","ott","certType","keyID","principals",
  * "validAfter","validBefore","addUserPublicKey"}. */

@@ -58,7 +58,7 @@ refuse(struct pkit_ctx *ctx, struct pkit_ca_refusal *why, int status,
 	return pkit_seterr(ctx, code, "%s", msg);
 }
 
-/* ---- keys ------------------------------------------------------------------ */
+/* ---- keys ---------------------------------------------------------------- */
 
 static int
 load_one(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
@@ -146,7 +146,7 @@ signer(const struct pkit_ca_ssh *s, int type)
 	return type == PKIT_SSHCERT_HOST ? s->host_key : s->user_key;
 }
 
-/* ---- signing --------------------------------------------------------------- */
+/* ---- signing ------------------------------------------------------------- */
 
 /* step's sshDefaultPublicKeyValidator. */
 static int
@@ -261,7 +261,8 @@ build(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh, EVP_PKEY *key,
 	    &c)) != 0 || (r = pkit_sshcert_set_key_id(ctx, c, key_id)) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if ((r = pkit_sshcert_add_principal(ctx, c, principals[i])) != 0)
+		if ((r = pkit_sshcert_add_principal(ctx, c,
+		    principals[i])) != 0)
 			goto out;
 	c->valid_after = va;
 	c->valid_before = vb;
@@ -354,9 +355,11 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	vb_s = tvb != NULL ? tvb : req->valid_before;
 	if (json_array_size(tp) > PKIT_SSHCERT_MAX_PRINCIPALS ||
 	    req->nprincipals > PKIT_SSHCERT_MAX_PRINCIPALS)
-		return refuse(ctx, why, 400, PKIT_ERR_ARG, "too many principals");
+		return refuse(ctx, why, 400, PKIT_ERR_ARG, "too many "
+		    "principals");
 	if (req->nprincipals > 0) {
-		for (i = 0; i < req->nprincipals && json_array_size(tp) > 0; i++)
+		for (i = 0; json_array_size(tp) > 0 && i < req->nprincipals;
+		    i++)
 			if (!in_array(tp, req->principals[i]))
 				return refuse(ctx, why, 403, PKIT_ERR_VERIFY,
 				    "ssh certificate principal %s is not in "
@@ -412,7 +415,8 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 			goto out;
 		}
 		one[0] = ADD_USER_PRINCIPAL;
-		snprintf(auid, sizeof(auid), "%s-%s", key_id, ADD_USER_PRINCIPAL);
+		snprintf(auid, sizeof(auid), "%s-%s", key_id,
+		    ADD_USER_PRINCIPAL);
 		snprintf(cmd, sizeof(cmd), "sudo useradd -m %s; nc -q0 "
 		    "localhost 22", princ[0]);
 		if ((r = check_key(ctx, req->add_user_key, why)) != 0)
@@ -421,7 +425,8 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		    va, vb, 0, &au)) != 0 ||
 		    (r = pkit_sshcert_add_critical(ctx, au, "force-command",
 		    cmd)) != 0 ||
-		    (r = pkit_sshcert_sign(ctx, au, ssh->user_key, NULL)) != 0) {
+		    (r = pkit_sshcert_sign(ctx, au, ssh->user_key,
+		    NULL)) != 0) {
 			pkit_ca_auth_refuse(why, 500, NULL);
 			goto out;
 		}
@@ -439,7 +444,7 @@ out:
 	return r;
 }
 
-/* ---- SSHPOP ----------------------------------------------------------------- */
+/* ---- SSHPOP -------------------------------------------------------------- */
 
 static int
 pop_deny(struct pkit_ctx *ctx, struct pkit_ca_refusal *why, const char *fmt,
@@ -657,7 +662,7 @@ out:
 	return r;
 }
 
-/* ---- renew and rekey -------------------------------------------------------- */
+/* ---- renew and rekey ----------------------------------------------------- */
 
 static int
 copy_opts(struct pkit_ctx *ctx, const struct pkit_sshcert_opt *in, size_t n,
@@ -733,7 +738,7 @@ pkit_ca_ssh_renew(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	return PKIT_OK;
 }
 
-/* ---- the database ------------------------------------------------------------ */
+/* ---- the database -------------------------------------------------------- */
 
 static int
 db_fail(struct pkit_ctx *ctx, struct pkit_db *db, struct pkit_ca_refusal *why,
@@ -831,7 +836,8 @@ pkit_ca_ssh_record(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	for (i = 0; i < n; i++) {
 		snprintf(serial, sizeof(serial), "%" PRIu64, certs[i]->serial);
 		if ((r = pkit_db_kv_put(ctx, db, "ssh_certs", serial,
-		    certs[i]->blob, certs[i]->bloblen, PKIT_DB_KV_CREATE)) != 0 ||
+		    certs[i]->blob, certs[i]->bloblen,
+		    PKIT_DB_KV_CREATE)) != 0 ||
 		    (certs[i]->type == PKIT_SSHCERT_HOST &&
 		    (r = record_host(ctx, db, certs[i])) != 0))
 			return db_fail(ctx, db, why, r == PKIT_ERR_EXISTS ?
@@ -965,7 +971,7 @@ pkit_ca_ssh_check_host(struct pkit_ctx *ctx, struct pkit_db *db,
 	return PKIT_OK;
 }
 
-/* ---- /ssh/config --------------------------------------------------------------- */
+/* ---- /ssh/config --------------------------------------------------------- */
 
 static json_t *
 template(struct pkit_ctx *ctx, const char *name, const char *type,

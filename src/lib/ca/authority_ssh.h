@@ -32,9 +32,9 @@ struct pkit_ca_server;
 /* Register the SSH routes on srv (api_ssh.c): POST /ssh/sign (and the
  * legacy /sign-ssh), /ssh/renew, /ssh/rekey, /ssh/revoke, /ssh/config,
  * /ssh/config/{type}, /ssh/check-host, /ssh/bastion; GET /ssh/roots,
- * /ssh/federation, /ssh/hosts (and /ssh/get-hosts).  load_key opens the SSH CA keys as
- * the server's opens the intermediate's.  *api is freed with
- * pkit_ca_api_ssh_free() after srv. */
+ * /ssh/federation, /ssh/hosts (and /ssh/get-hosts).  load_key opens
+ * the SSH CA keys as the server's opens the intermediate's.  *api is
+ * freed with pkit_ca_api_ssh_free() after srv. */
 int pkit_ca_api_ssh(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
     struct pkit_ca_authority *a,
     int (*load_key)(void *arg, struct pkit_ctx *ctx,
