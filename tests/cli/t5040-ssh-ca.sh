@@ -377,6 +377,31 @@ test_expect_success 'refusals: one line, exit 1, no partial files' '
 		--no-password --insecure 2>err && test_one_line err
 '
 
+test_expect_success 'ssh.keys: /ssh/roots adds the non-federated keys, /ssh/federation the federated ones' '
+	ca_stop &&
+	pkit crypto jwk create fed.pub fed.priv --no-password --insecure 2>/dev/null &&
+	pkit crypto jwk create extra.pub extra.priv --kty OKP --crv Ed25519 \
+		--no-password --insecure 2>/dev/null &&
+	"$SYS_PYTHON" -c "import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d[\"ssh\"][\"keys\"] = [
+    {\"type\": \"user\", \"federated\": True, \"key\": json.load(open(\"fed.pub\"))},
+    {\"type\": \"host\", \"federated\": False, \"key\": json.load(open(\"extra.pub\"))}]
+json.dump(d, open(p, \"w\"), indent=1)" "$PKITPATH/config/ca.json" &&
+	ca_start --password-file "$PWD/pw.txt" &&
+	test "$(api GET /ssh/roots)" = 200 &&
+	test "$(jget out "len(d[\"userKey\"]), len(d[\"hostKey\"])")" = "(1, 2)" &&
+	test "$(api GET /ssh/federation)" = 200 &&
+	test "$(jget out "len(d[\"userKey\"]), len(d[\"hostKey\"])")" = "(2, 1)" &&
+	pkit ssh config --roots --federation >fedroots &&
+	test "$(wc -l <fedroots)" = 2 &&
+	grep -q "^ecdsa-sha2-nistp256 " fedroots &&
+	pkit ssh config --host --roots >hostroots &&
+	grep -q "^ssh-ed25519 " hostroots &&
+	grep -qx "$(cat "$PKITPATH/certs/ssh_host_ca_key.pub")" hostroots
+'
+
 test_expect_success 'a provisioner without enableSSHCA, or a CA without SSH keys, refuses' '
 	ca_stop &&
 	"$SYS_PYTHON" -c "import json, sys

@@ -524,11 +524,13 @@ roots(struct pkit_ca_req *req, void *arg)
 	char *b64 = NULL;
 	json_t *resp, *list;
 	size_t i, k, n, len;
+	int fed = strstr(pkit_ca_req_path(req), "federation") != NULL;
 
 	if ((resp = json_object()) == NULL)
 		goto nomem;
 	for (k = 0; k < 2; k++) {
-		keys = pkit_ca_ssh_keys(st->ssh, kinds[k].type, &n);
+		keys = fed ? pkit_ca_ssh_federation(st->ssh, kinds[k].type, &n) :
+		    pkit_ca_ssh_keys(st->ssh, kinds[k].type, &n);
 		if (n == 0)
 			continue;
 		if ((list = json_array()) == NULL ||

@@ -23,10 +23,18 @@
 /* step-ca's ssh.addUserPrincipal default. */
 #define ADD_USER_PRINCIPAL "provisioner"
 
+/* Most keys of a kind: the CA's own and ssh.keys entries. */
+#define MAX_KEYS 16
+
 struct pkit_ca_ssh {
 	EVP_PKEY *user_key, *host_key;	/* private; NULL when not set */
-	EVP_PKEY *user_pub[1], *host_pub[1];
+	/* /ssh/roots (and what SSHPOP certificates may be signed by): the
+	 * CA's keys and the non-federated ssh.keys; /ssh/federation: the
+	 * CA's keys and the federated ones */
+	EVP_PKEY *user_pub[MAX_KEYS], *host_pub[MAX_KEYS];
 	size_t nuser, nhost;
+	EVP_PKEY *user_fed[MAX_KEYS], *host_fed[MAX_KEYS];
+	size_t nuser_fed, nhost_fed;
 };
 
 static int
@@ -92,6 +100,75 @@ load_one(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	return r;
 }
 
+/* The CA's own public keys go into the federation list too. */
+static int
+share(struct pkit_ctx *ctx, EVP_PKEY **from, size_t n, EVP_PKEY **to,
+    size_t *nto)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!EVP_PKEY_up_ref(from[i]))
+			return pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "SSH keys");
+		to[(*nto)++] = from[i];
+	}
+	return PKIT_OK;
+}
+
+/* ssh.keys: [{"type":"user"|"host","federated":bool,"key":<public JWK>}]
+ * (step's SSHPublicKey). */
+static int
+load_extra(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
+    const json_t *ssh, struct pkit_ca_ssh *s)
+{
+	const json_t *keys = json_object_get(ssh, "keys"), *e;
+	const char *type;
+	EVP_PKEY *k, **list;
+	size_t i, *n;
+	int r, fed;
+
+	if (keys == NULL || json_is_null(keys))
+		return PKIT_OK;
+	if (!json_is_array(keys))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: ssh.keys is not "
+		    "a list", cfg->name);
+	json_array_foreach(keys, i, e) {
+		type = json_string_value(json_object_get(e, "type"));
+		fed = json_is_true(json_object_get(e, "federated"));
+		if (type == NULL || (strcmp(type, "user") != 0 &&
+		    strcmp(type, "host") != 0))
+			return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: "
+			    "ssh.keys[%zu].type is neither user nor host",
+			    cfg->name, i);
+		if (strcmp(type, "user") == 0) {
+			list = fed ? s->user_fed : s->user_pub;
+			n = fed ? &s->nuser_fed : &s->nuser;
+		} else {
+			list = fed ? s->host_fed : s->host_pub;
+			n = fed ? &s->nhost_fed : &s->nhost;
+		}
+		if (*n == MAX_KEYS)
+			return pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "%s: ssh.keys: "
+			    "more than %d %s keys", cfg->name, MAX_KEYS, type);
+		if ((r = pkit_jwk_to_key(ctx, json_object_get(e, "key"),
+		    &k)) != 0) {
+			char msg[sizeof(ctx->errbuf)];
+
+			snprintf(msg, sizeof(msg), "%s", ctx->errbuf);
+			return pkit_seterr(ctx, r, "%s: ssh.keys[%zu].key: %s",
+			    cfg->name, i, msg);
+		}
+		if (pkit_sshkey_type(k) == NULL) {
+			EVP_PKEY_free(k);
+			return pkit_seterr(ctx, PKIT_ERR_UNSUPPORTED, "%s: "
+			    "ssh.keys[%zu]: no OpenSSH form for this key",
+			    cfg->name, i);
+		}
+		list[(*n)++] = k;
+	}
+	return PKIT_OK;
+}
+
 int
 pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
     int (*load_key)(void *arg, struct pkit_ctx *ctx,
@@ -113,7 +190,12 @@ pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	if ((r = load_one(ctx, cfg, ssh, "userKey", load_key, load_key_arg,
 	    &s->user_key, s->user_pub, &s->nuser)) != 0 ||
 	    (r = load_one(ctx, cfg, ssh, "hostKey", load_key, load_key_arg,
-	    &s->host_key, s->host_pub, &s->nhost)) != 0) {
+	    &s->host_key, s->host_pub, &s->nhost)) != 0 ||
+	    (r = share(ctx, s->user_pub, s->nuser, s->user_fed,
+	    &s->nuser_fed)) != 0 ||
+	    (r = share(ctx, s->host_pub, s->nhost, s->host_fed,
+	    &s->nhost_fed)) != 0 ||
+	    (r = load_extra(ctx, cfg, ssh, s)) != 0) {
 		pkit_ca_ssh_free(s);
 		return r;
 	}
@@ -124,12 +206,21 @@ pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 void
 pkit_ca_ssh_free(struct pkit_ca_ssh *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
+
 	EVP_PKEY_free(s->user_key);
 	EVP_PKEY_free(s->host_key);
-	EVP_PKEY_free(s->user_pub[0]);
-	EVP_PKEY_free(s->host_pub[0]);
+	for (i = 0; i < s->nuser; i++)
+		EVP_PKEY_free(s->user_pub[i]);
+	for (i = 0; i < s->nhost; i++)
+		EVP_PKEY_free(s->host_pub[i]);
+	for (i = 0; i < s->nuser_fed; i++)
+		EVP_PKEY_free(s->user_fed[i]);
+	for (i = 0; i < s->nhost_fed; i++)
+		EVP_PKEY_free(s->host_fed[i]);
 	free(s);
 }
 
@@ -138,6 +229,13 @@ pkit_ca_ssh_keys(const struct pkit_ca_ssh *s, int type, size_t *n)
 {
 	*n = type == PKIT_SSHCERT_HOST ? s->nhost : s->nuser;
 	return type == PKIT_SSHCERT_HOST ? s->host_pub : s->user_pub;
+}
+
+EVP_PKEY *const *
+pkit_ca_ssh_federation(const struct pkit_ca_ssh *s, int type, size_t *n)
+{
+	*n = type == PKIT_SSHCERT_HOST ? s->nhost_fed : s->nuser_fed;
+	return type == PKIT_SSHCERT_HOST ? s->host_fed : s->user_fed;
 }
 
 static EVP_PKEY *

@@ -52,9 +52,14 @@ int pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
     void *load_key_arg, struct pkit_ca_ssh **out);
 void pkit_ca_ssh_free(struct pkit_ca_ssh *ssh);
 
-/* The CA's public keys of type (PKIT_SSHCERT_USER or _HOST); *n may be 0. */
+/* The CA's public keys of type (PKIT_SSHCERT_USER or _HOST), with the
+ * non-federated keys of ssh.keys; *n may be 0 (/ssh/roots). */
 EVP_PKEY *const *pkit_ca_ssh_keys(const struct pkit_ca_ssh *ssh, int type,
     size_t *n);
+/* The CA's own keys of type and the federated ones of ssh.keys
+ * (/ssh/federation). */
+EVP_PKEY *const *pkit_ca_ssh_federation(const struct pkit_ca_ssh *ssh,
+    int type, size_t *n);
 
 /* The body of /ssh/sign that the authority uses. */
 struct pkit_ca_ssh_sign_req {
