@@ -23,7 +23,7 @@ struct init_opts {
 	const char *kty, *crv, *root, *key, *db;
 	struct strvec dns;
 	long size;
-	int pki, acme, force;
+	int pki, acme, ssh, force;
 };
 
 static const struct cmd_opt init_opts[] = {
@@ -58,6 +58,8 @@ static const struct cmd_opt init_opts[] = {
 	  "(default $PKITPATH/db/pkit.db)" },
 	{ "acme", 0, OPT_BOOL, offsetof(struct init_opts, acme), NULL,
 	  "add an ACME provisioner named acme" },
+	{ "ssh", 0, OPT_BOOL, offsetof(struct init_opts, ssh), NULL,
+	  "also make SSH host and user CA keys and enable SSH certificates" },
 	OPT_FORCE(struct init_opts),
 	{ 0 }
 };
@@ -226,6 +228,11 @@ init(struct cmd_run *run, int argc, char **argv)
 		    strlen(run->path) + 2);
 		goto done;
 	}
+	if (o.ssh && o.pki) {
+		ret = cmd_usage_error(run, "--ssh needs the configuration: it "
+		    "does not go with --pki");
+		goto done;
+	}
 	/* Refuse an existing PKI before asking anything. */
 	if ((r = pkit_ca_pki_files(run->ctx, base, o.pki, o.root != NULL,
 	    &files)) != 0)
@@ -316,6 +323,7 @@ init(struct cmd_run *run, int argc, char **argv)
 	po.db = o.db;
 	po.pki_only = o.pki;
 	po.acme = o.acme;
+	po.ssh = o.ssh;
 	po.force = o.force;
 	if ((r = pkit_ca_pki_init(run->ctx, &po, &res)) != 0)
 		goto fail;
@@ -329,6 +337,12 @@ init(struct cmd_run *run, int argc, char **argv)
 	line("Root fingerprint", res.fingerprint);
 	line("Intermediate certificate", res.int_crt);
 	line("Intermediate private key", res.int_key);
+	if (res.ssh_host_key != NULL) {
+		line("SSH user public key", res.ssh_user_pub);
+		line("SSH user private key", res.ssh_user_key);
+		line("SSH host public key", res.ssh_host_pub);
+		line("SSH host private key", res.ssh_host_key);
+	}
 	if (!o.pki) {
 		if (res.db_dir != NULL)
 			line("Database folder", res.db_dir);
@@ -374,6 +388,14 @@ const struct cmd cmd_ca_init = {
 	"provisioner password (\"encryptedKey\"); config/defaults.json for the\n"
 	"client commands; and db/ for the SQLite database.\n"
 	"\n"
+	"With --ssh it also makes the SSH certificate authority as step does:\n"
+	"host and user CA keys (EC P-256; secrets/ssh_host_ca_key and\n"
+	"secrets/ssh_user_ca_key, encrypted like the CA keys, and their public\n"
+	"keys in certs/ssh_host_ca_key.pub and certs/ssh_user_ca_key.pub),\n"
+	"ca.json's \"ssh\" block naming them, enableSSHCA on the JWK\n"
+	"provisioner and an SSHPOP provisioner \"sshpop\" (SSH renew, rekey\n"
+	"and revoke with the certificate's own key).\n"
+	"\n"
 	"The keys are EC P-256 unless --kty, --crv or --size say otherwise;\n"
 	"the provisioner key is always EC P-256 (ES256), as step makes it.\n"
 	"With --root and --key an existing root signs a new intermediate and\n"
@@ -389,6 +411,9 @@ const struct cmd cmd_ca_init = {
 	"Make a CA for ca.example.com and localhost listening on port 9443:\n"
 	"  $ pkit ca init --name Example --dns ca.example.com --dns localhost "
 	"--address :9443 --password-file pw.txt\n"
+	"Make a CA that also signs SSH user and host certificates:\n"
+	"  $ pkit ca init --name Example --dns localhost --ssh "
+	"--password-file pw.txt\n"
 	"Make an intermediate under an existing root:\n"
 	"  $ pkit ca init --name Example --dns ca.example.com --root root.crt "
 	"--key root.key --password-file pw.txt\n",

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "lib/ca/acme.h"
 #include "lib/ca/authority.h"
+#include "lib/ca/authority_ssh.h"
 #include "lib/ca/crl.h"
 #include "lib/ca/server.h"
 #include "lib/fs.h"
@@ -124,6 +125,7 @@ serve(struct cmd_run *run, int argc, char **argv)
 	struct pkit_ca_server_opts so = { 0 };
 	struct pkit_ca_server *srv = NULL;
 	struct pkit_ca_authority *auth = NULL;
+	struct pkit_ca_ssh_api *ssh = NULL;
 	struct serve_ctx sc;
 	char **args, config[4096];
 	int nargs, r;
@@ -169,12 +171,16 @@ serve(struct cmd_run *run, int argc, char **argv)
 	    (r = pkit_ca_api_sign(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_api_revocation(run->ctx, srv, auth)) != 0 ||
 	    (r = pkit_ca_api_acme(run->ctx, srv, auth)) != 0 ||
+	    (r = pkit_ca_api_ssh(run->ctx, srv, auth, load_key, &sc,
+	    &ssh)) != 0 ||
 	    (r = pkit_ca_server_run(run->ctx, srv)) != 0) {
 		pkit_ca_server_free(srv);
+		pkit_ca_api_ssh_free(ssh);
 		pkit_ca_authority_free(auth);
 		return cmd_fail(run, r);
 	}
 	pkit_ca_server_free(srv);
+	pkit_ca_api_ssh_free(ssh);
 	pkit_ca_authority_free(auth);
 	return EXIT_OK;
 }

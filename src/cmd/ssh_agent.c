@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lib/ca/token.h"
+#include "ssh_ca.h"
 #include "lib/fs.h"
 #include "lib/key.h"
 #include "lib/sshagent.h"
@@ -33,7 +35,10 @@ agent_open(struct cmd_run *run, struct pkit_sshagent **out)
 /* ---- ssh login --------------------------------------------------------- */
 
 struct login_opts {
-	const char *key, *cert, *password_file;
+	struct ca_flags ca;
+	struct ca_token_flags tf;
+	struct strvec principal;
+	const char *key, *cert, *password_file, *token, *not_after;
 	int insecure;
 };
 
@@ -47,14 +52,70 @@ static const struct cmd_opt login_opts[] = {
 	  NULL, OPT_F_FILE },
 	OPT_PASSWORD_FILE(T),
 	OPT_INSECURE(T),
+	{ "principal", 'n', OPT_LIST, offsetof(T, principal), "name",
+	  "without --key: a user the new certificate is for (repeatable)" },
+	{ "not-after", 0, OPT_STRING, offsetof(T, not_after),
+	  "time|duration", "without --key: when the new certificate "
+	  "expires (default: the CA's, 16h)" },
+	{ "token", 0, OPT_STRING, offsetof(T, token), "token",
+	  "without --key: a token from 'pkit ca token --ssh'" },
+	OPT_CA_PROVISIONER(T, tf),
+	OPT_CA_KID(T, tf),
+	OPT_CA_PROV_PASSWORD_FILE(T, tf),
+	OPT_CA_URL(T, ca),
+	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
 #undef T
 
+/* step ssh login <identity>: a new key (kept only in the agent) and a
+ * user certificate for it from the CA. */
+static int
+login_from_ca(struct cmd_run *run, struct login_opts *o, const char *id,
+    EVP_PKEY **key, struct pkit_sshcert **crt)
+{
+	struct pkit_keyspec spec = { "EC", "P-256", 0, 0 };
+	struct pkit_sshca_sign_req sr;
+	const char *defp[2];
+	char *local = NULL, *desc = NULL, *url = NULL, vb[64] = "";
+	int r;
+
+	memset(&sr, 0, sizeof(sr));
+	if (o->not_after != NULL && (r = pkit_ca_time_duration(run->ctx,
+	    o->not_after, "--not-after", vb, sizeof(vb))) != 0)
+		return pkit_seterr(run->ctx, PKIT_ERR_USAGE, "%s: %s",
+		    run->path, run->ctx->errbuf);
+	if (o->principal.n > 0) {
+		sr.principals = o->principal.v;
+		sr.nprincipals = o->principal.n;
+	} else {
+		if (ssh_ca_default_principals(id, 0, &local, defp,
+		    &sr.nprincipals) != 0)
+			return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", id);
+		sr.principals = defp;
+	}
+	sr.key_id = id;
+	sr.valid_before = vb[0] != '\0' ? vb : NULL;
+	if ((r = pkit_key_generate(run->ctx, &spec, key)) != 0)
+		goto out;
+	sr.key = *key;
+	r = ssh_ca_sign(run, &o->ca, &o->tf, o->token, &sr, crt, NULL, &desc,
+	    &url);
+	if (r == 0 && desc != NULL)
+		ca_check_line("Provisioner", desc);
+	if (r == 0)
+		ca_check_line("CA", url);
+out:
+	free(local);
+	free(desc);
+	free(url);
+	return r;
+}
+
 static int
 cmd_login(struct cmd_run *run, int argc, char **argv)
 {
-	struct login_opts o = { 0 };
+	struct login_opts o;
 	struct pkit_sshagent *agent = NULL;
 	struct pkit_sshcert *c = NULL;
 	unsigned char *data = NULL;
@@ -66,11 +127,33 @@ cmd_login(struct cmd_run *run, int argc, char **argv)
 	uint64_t left;
 	int nargs, r;
 
-	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
+	memset(&o, 0, sizeof(o));
+	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) !=
+	    CMD_CONTINUE) {
+		strvec_clear(&o.principal);
 		return r;
-	if (o.key == NULL)
-		return cmd_usage_error(run, "--key is required: pkit cannot "
-		    "ask a CA for a certificate yet");
+	}
+	if (o.key == NULL) {
+		if (nargs == 0 || o.cert != NULL) {
+			strvec_clear(&o.principal);
+			return cmd_usage_error(run, "give --key (and its "
+			    "certificate), or an <identity> to get a new "
+			    "certificate from the CA");
+		}
+		if ((r = login_from_ca(run, &o, args[0], &key, &c)) != 0) {
+			r = r == PKIT_ERR_USAGE ? cmd_usage_error(run, "%s",
+			    run->ctx->errbuf) : cmd_fail(run, r);
+			goto out;
+		}
+		goto add;
+	}
+	if (o.principal.n > 0 || o.token != NULL || o.not_after != NULL ||
+	    o.tf.provisioner != NULL || o.tf.kid != NULL ||
+	    o.tf.provisioner_password_file != NULL) {
+		strvec_clear(&o.principal);
+		return cmd_usage_error(run, "--principal, --not-after, --token "
+		    "and --provisioner ask the CA: they do not go with --key");
+	}
 	if (o.cert == NULL && asprintf(&certpath, "%s-cert.pub", o.key) < 0)
 		return cmd_error("%s: out of memory", run->path);
 	if ((r = cmd_key_load_private(run, o.key, o.password_file, o.insecure,
@@ -90,6 +173,7 @@ cmd_login(struct cmd_run *run, int argc, char **argv)
 	if ((r = pkit_sshcert_check_time(run->ctx, c, now, o.cert != NULL ?
 	    o.cert : certpath)) != 0)
 		goto fail;
+add:
 	identity = nargs > 0 ? args[0] : c->key_id;
 	left = c->valid_before == PKIT_SSHCERT_FOREVER ? 0 :
 	    c->valid_before - (uint64_t)now;
@@ -116,6 +200,7 @@ out:
 	EVP_PKEY_free(key);
 	free(data);
 	free(certpath);
+	strvec_clear(&o.principal);
 	return r;
 }
 
@@ -129,15 +214,21 @@ const struct cmd cmd_ssh_login = {
 	"certificate expires,\nas step ssh login does.  The certificate must "
 	"be for the key and valid\nnow.\n"
 	"\n"
-	"Asking the CA for a new certificate (step's --token, --provisioner\n"
-	"and friends) comes with pkit's SSH CA; until then the key and the\n"
-	"certificate are files.",
+	"Without --key, as 'step ssh login <identity>': a new key pair is "
+	"made\nin memory and the CA certifies it as a user certificate with "
+	"key ID\n<identity> (principals: --principal, by default the local "
+	"part of an\ne-mail <identity> and <identity>), authorized by --token "
+	"or by a token\nminted with --provisioner; the key and the "
+	"certificate go only to the\nagent.",
 	"Add a key and its certificate, for as long as the certificate is "
 	"valid:\n"
 	"  $ pkit ssh login --key ~/.ssh/id_ecdsa\n"
 	"The same, naming the certificate and the identity:\n"
 	"  $ pkit ssh login --key id_ecdsa --cert id_ecdsa-cert.pub "
-	"joe@example.com\n",
+	"joe@example.com\n"
+	"Get a new certificate from the CA straight into the agent:\n"
+	"  $ pkit ssh login joe@example.com --provisioner admin "
+	"--provisioner-password-file pw.txt\n",
 	login_opts
 };
 

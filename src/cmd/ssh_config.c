@@ -6,16 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ca_client.h"
 #include "cmd.h"
+#include "lib/ca/client.h"
 #include "lib/fs.h"
+#include "lib/sshca.h"
 #include "lib/sshcert.h"
 
 #define CONFIG_FILE_MAX (4 * 1024 * 1024)
 
 struct config_opts {
+	struct ca_flags ca;
 	struct strvec user_ca, host_ca, set;
 	const char *dir;
-	int host, roots, dry_run, force;
+	int host, roots, federation, dry_run, force;
 };
 
 #define T struct config_opts
@@ -38,7 +42,12 @@ static const struct cmd_opt config_opts[] = {
 	  NULL, OPT_F_DIR },
 	{ "dry-run", 0, OPT_BOOL, offsetof(T, dry_run), NULL,
 	  "print the files and blocks instead of writing them" },
+	{ "federation", 0, OPT_BOOL, offsetof(T, federation), NULL,
+	  "with keys from the CA: also trust its federated CA keys "
+	  "(/ssh/federation)" },
 	OPT_FORCE(T),
+	OPT_CA_URL(T, ca),
+	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
 #undef T
@@ -250,6 +259,46 @@ out:
 	return r;
 }
 
+/* The host (or user) CA keys from the CA's /ssh/roots (with
+ * --federation /ssh/federation).  Returns EXIT_OK or the exit status. */
+static int
+ca_keys(struct cmd_run *run, const struct config_opts *o, int host,
+    EVP_PKEY ***keys, size_t *n)
+{
+	struct ca_config cfg = { 0 };
+	struct pkit_ca_client *c = NULL;
+	EVP_PKEY **user = NULL, **hostk = NULL;
+	size_t nu = 0, nh = 0;
+	int r;
+
+	if ((r = ca_config_resolve(run, &o->ca, CA_NEED_URL | CA_NEED_ROOT,
+	    &cfg)) != CMD_CONTINUE)
+		return r;
+	if ((r = ca_client_open(run, &cfg, &c)) != 0 ||
+	    (r = pkit_sshca_roots(run->ctx, c, o->federation ?
+	    "/ssh/federation" : "/ssh/roots", &user, &nu, &hostk,
+	    &nh)) != 0)
+		goto out;
+	if ((host ? nh : nu) == 0) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND, "%s: the CA has "
+		    "no SSH %s CA key", pkit_ca_client_url(c), host ? "host" :
+		    "user");
+		goto out;
+	}
+	*keys = host ? hostk : user;
+	*n = host ? nh : nu;
+	if (host)
+		hostk = NULL;
+	else
+		user = NULL;
+out:
+	pkit_sshca_keys_free(user, nu);
+	pkit_sshca_keys_free(hostk, nh);
+	pkit_ca_client_free(c);
+	ca_config_release(&cfg);
+	return r != 0 ? cmd_fail(run, r) : EXIT_OK;
+}
+
 static int
 cmd_config(struct cmd_run *run, int argc, char **argv)
 {
@@ -259,7 +308,7 @@ cmd_config(struct cmd_run *run, int argc, char **argv)
 	const char *cert = "ssh_host_ecdsa_key-cert.pub";
 	EVP_PKEY **keys = NULL;
 	char **args, *text = NULL;
-	size_t i;
+	size_t i, nkeys = 0;
 	int nargs, r, ret;
 
 	memset(&o, 0, sizeof(o));
@@ -299,29 +348,34 @@ cmd_config(struct cmd_run *run, int argc, char **argv)
 		src = o.host ? &o.host_ca : &o.user_ca;
 	else
 		src = o.host ? &o.user_ca : &o.host_ca;
-	if (src->n == 0) {
-		ret = cmd_usage_error(run, "%s is required: pkit cannot ask "
-		    "a CA for its keys yet", src == &o.user_ca ? "--user-ca" :
-		    "--host-ca");
+	if (src->n > 0 && o.federation) {
+		ret = cmd_usage_error(run, "--federation is for keys from the "
+		    "CA, not from --user-ca or --host-ca files");
 		goto out;
 	}
-	if ((r = load_keys(run, src, &keys)) != 0) {
+	if (src->n == 0) {
+		/* the keys come from the CA */
+		if ((ret = ca_keys(run, &o, src == &o.host_ca, &keys,
+		    &nkeys)) != EXIT_OK)
+			goto out;
+	} else if ((r = load_keys(run, src, &keys)) != 0) {
 		ret = cmd_fail(run, r);
 		goto out;
-	}
+	} else
+		nkeys = src->n;
 	if (o.roots) {
-		if ((r = pkit_sshconfig_keys(run->ctx, keys, src->n,
+		if ((r = pkit_sshconfig_keys(run->ctx, keys, nkeys,
 		    &text)) == 0)
 			fputs(text, stdout);
 	} else if (o.host) {
-		r = host_config(run, &o, keys, src->n, key, cert);
+		r = host_config(run, &o, keys, nkeys, key, cert);
 	} else {
-		r = client_config(run, &o, keys, src->n);
+		r = client_config(run, &o, keys, nkeys);
 	}
 	ret = r != 0 ? cmd_fail(run, r) : EXIT_OK;
 out:
 	free(text);
-	free_keys(keys, src != NULL && keys != NULL ? src->n : 0);
+	free_keys(keys, nkeys);
 	strvec_clear(&o.user_ca);
 	strvec_clear(&o.host_ca);
 	strvec_clear(&o.set);
@@ -349,13 +403,20 @@ const struct cmd cmd_ssh_config = {
 	"of writing.  --roots\nprints the user CA keys (with --host the host "
 	"CA keys), one per line, as\nstep ssh config --roots does.\n"
 	"\n"
-	"The CA keys come from files for now; with pkit's SSH CA they will "
-	"come\nfrom its /ssh/roots.",
+	"The CA keys are those of --user-ca and --host-ca files or, without "
+	"them,\nthe CA's (GET /ssh/roots, or /ssh/federation with "
+	"--federation, from\n--ca-url or $PKITPATH/config/defaults.json as "
+	"for 'pkit ca' commands).",
 	"Trust host certificates signed by a CA, for this user:\n"
 	"  $ pkit ssh config --host-ca host_ca.pub\n"
 	"Make sshd trust user certificates of a CA:\n"
 	"  $ pkit ssh config --host --user-ca user_ca.pub\n"
 	"Print the CA keys that sign user certificates:\n"
-	"  $ pkit ssh config --roots --user-ca user_ca.pub\n",
+	"  $ pkit ssh config --roots --user-ca user_ca.pub\n"
+	"Trust the host certificates of the CA at --ca-url, and print its "
+	"host\nCA keys:\n"
+	"  $ pkit ssh config --ca-url https://ca.example.com --root "
+	"root_ca.crt\n"
+	"  $ pkit ssh config --host --roots\n",
 	config_opts
 };

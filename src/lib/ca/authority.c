@@ -373,6 +373,12 @@ load_audiences(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		{ PKIT_CA_AUD_SIGN, "/1.0/ssh/sign" }, { PKIT_CA_AUD_SIGN, "/ssh/sign" },
 		{ PKIT_CA_AUD_REVOKE, "/1.0/revoke" }, { PKIT_CA_AUD_REVOKE, "/revoke" },
 		{ PKIT_CA_AUD_RENEW, "/1.0/renew" }, { PKIT_CA_AUD_RENEW, "/renew" },
+		{ PKIT_CA_AUD_SSH_REVOKE, "/1.0/ssh/revoke" },
+		{ PKIT_CA_AUD_SSH_REVOKE, "/ssh/revoke" },
+		{ PKIT_CA_AUD_SSH_RENEW, "/1.0/ssh/renew" },
+		{ PKIT_CA_AUD_SSH_RENEW, "/ssh/renew" },
+		{ PKIT_CA_AUD_SSH_REKEY, "/1.0/ssh/rekey" },
+		{ PKIT_CA_AUD_SSH_REKEY, "/ssh/rekey" },
 	};
 	const struct pkit_ca_config *cfg = auth->cfg;
 	char *url, *s;

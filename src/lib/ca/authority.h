@@ -57,6 +57,9 @@ enum pkit_ca_aud {
 	PKIT_CA_AUD_SIGN,		/* /sign (and /ssh/sign) */
 	PKIT_CA_AUD_REVOKE,		/* /revoke */
 	PKIT_CA_AUD_RENEW,		/* /renew with a Bearer token */
+	PKIT_CA_AUD_SSH_REVOKE,		/* /ssh/revoke */
+	PKIT_CA_AUD_SSH_RENEW,		/* /ssh/renew (SSHPOP) */
+	PKIT_CA_AUD_SSH_REKEY,		/* /ssh/rekey (SSHPOP) */
 	PKIT_CA_AUD_N
 };
 

@@ -152,6 +152,19 @@ int pkit_ca_x5c_limit(struct pkit_ctx *ctx, const struct pkit_ca_ott *tok,
     const struct pkit_ca_claims *claims,
     const struct pkit_ca_auth_sign_req *req, time_t *nb, time_t *na,
     struct pkit_ca_refusal *why);
+/* For other token kinds (authority_ssh.c's SSHPOP): the checks of
+ * provisioner_jwk.c.  Parse a compact JWS whose payload is a JSON object;
+ * nbf, iat and exp (*expires: until when its id must be remembered); 1
+ * when aud holds an audience of method; the replay id of a jti. */
+struct pkit_jws;
+int pkit_ca_token_parse(struct pkit_ctx *ctx, const char *token, size_t len,
+    struct pkit_jws **jws, json_t **claims);
+int pkit_ca_token_times(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const json_t *claims, time_t *expires);
+int pkit_ca_token_aud(const struct pkit_ca_auth *auth, enum pkit_ca_aud method,
+    const json_t *aud);
+int pkit_ca_token_jti(struct pkit_ctx *ctx, const json_t *claims,
+    char id[80]);
 
 /* Fill a refusal. */
 void pkit_ca_auth_refuse(struct pkit_ca_refusal *why, int status, const char *fmt,

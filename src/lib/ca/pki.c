@@ -16,6 +16,7 @@
 #include "lib/fs.h"
 #include "lib/jwk.h"
 #include "lib/secret.h"
+#include "lib/sshkey.h"
 #include "lib/x509.h"
 #include "lib/x509_build.h"
 
@@ -206,6 +207,14 @@ ca_doc(const struct pkit_ca_pki_opts *o, const struct pkit_ca_pki_result *res,
 		json_array_append_new(suites, json_string(tls_suites[i]));
 	provs = json_pack("[{s:s,s:s,s:O,s:s}]", "type", "JWK", "name",
 	    o->provisioner, "key", key, "encryptedKey", enc);
+	/* --ssh: step's enableSSHCA claim and its SSHPOP provisioner */
+	if (provs != NULL && o->ssh && (json_object_set_new(json_array_get(
+	    provs, 0), "claims", json_pack("{s:b}", "enableSSHCA", 1)) != 0 ||
+	    json_array_append_new(provs, json_pack("{s:s,s:s,s:{s:b}}", "type",
+	    "SSHPOP", "name", "sshpop", "claims", "enableSSHCA", 1)) != 0)) {
+		json_decref(provs);
+		provs = NULL;
+	}
 	if (provs != NULL && o->acme)
 		json_array_append_new(provs, json_pack("{s:s,s:s}", "type",
 		    "ACME", "name", "acme"));
@@ -221,7 +230,10 @@ ca_doc(const struct pkit_ca_pki_opts *o, const struct pkit_ca_pki_result *res,
 		json_decref(suites);
 		return NULL;
 	}
-	if (o->ssh_host_key != NULL && o->ssh_user_key != NULL)
+	if (res->ssh_host_key != NULL && res->ssh_user_key != NULL)
+		json_object_set_new(doc, "ssh", json_pack("{s:s,s:s}",
+		    "hostKey", res->ssh_host_key, "userKey", res->ssh_user_key));
+	else if (o->ssh_host_key != NULL && o->ssh_user_key != NULL)
 		json_object_set_new(doc, "ssh", json_pack("{s:s,s:s}",
 		    "hostKey", o->ssh_host_key, "userKey", o->ssh_user_key));
 	json_object_set_new(doc, "logger", json_pack("{s:s}", "format", "text"));
@@ -328,12 +340,49 @@ is_pg(const char *dsn)
 	    strncmp(dsn, "postgresql://", 13) == 0;
 }
 
+/* --ssh: an SSH CA key (EC P-256, as step makes them), its private key
+ * encrypted like the CA keys at secrets/<name> and its public key as an
+ * authorized_keys line at certs/<name>.pub. */
+static int
+make_ssh_key(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
+    const char *name, char **key_path, char **pub_path, struct out *outs,
+    size_t *nouts)
+{
+	struct pkit_keyspec spec;
+	EVP_PKEY *key = NULL;
+	unsigned char *buf = NULL;
+	char rel[64];
+	size_t len = 0;
+	int r;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.kty = "EC";
+	spec.crv = "P-256";
+	snprintf(rel, sizeof(rel), "secrets/%s", name);
+	if ((r = set_path(ctx, o->base, rel, key_path)) != 0)
+		return r;
+	snprintf(rel, sizeof(rel), "certs/%s.pub", name);
+	if ((r = set_path(ctx, o->base, rel, pub_path)) != 0 ||
+	    (r = pkit_key_generate(ctx, &spec, &key)) != 0)
+		return r;
+	if ((r = pkit_key_private_encode(ctx, key, PKIT_KEY_PEM, o->password,
+	    &buf, &len)) != 0 ||
+	    (r = add_out(ctx, outs, nouts, *key_path, buf, len, 1)) != 0 ||
+	    (r = pkit_sshkey_public_encode(ctx, key, NULL, &buf, &len)) != 0 ||
+	    (r = add_out(ctx, outs, nouts, *pub_path, buf, len, 0)) != 0)
+		goto out;
+	r = PKIT_OK;
+out:
+	EVP_PKEY_free(key);
+	return r;
+}
+
 int
 pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
     struct pkit_ca_pki_result *res)
 {
 	struct pkit_ca_config *cfg = NULL;
-	struct out outs[8];
+	struct out outs[12];
 	size_t nouts = 0, i, len;
 	EVP_PKEY *rkey = NULL, *ikey = NULL;
 	X509 *root = NULL, *inter = NULL;
@@ -395,7 +444,12 @@ pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
 		goto out;
 	if (o->pki_only)
 		goto write;
-	/* the provisioner, ca.json, defaults.json */
+	/* the SSH CA keys, the provisioner, ca.json, defaults.json */
+	if (o->ssh && ((r = make_ssh_key(ctx, o, "ssh_host_ca_key",
+	    &res->ssh_host_key, &res->ssh_host_pub, outs, &nouts)) != 0 ||
+	    (r = make_ssh_key(ctx, o, "ssh_user_ca_key", &res->ssh_user_key,
+	    &res->ssh_user_pub, outs, &nouts)) != 0))
+		goto out;
 	if ((r = make_provisioner(ctx, o, &pub, &enc, &res->kid)) != 0)
 		goto out;
 	if (o->db != NULL && is_pg(o->db)) {
@@ -529,5 +583,9 @@ pkit_ca_pki_result_release(struct pkit_ca_pki_result *res)
 	free(res->defaults);
 	free(res->config);
 	free(res->kid);
+	free(res->ssh_host_key);
+	free(res->ssh_user_key);
+	free(res->ssh_host_pub);
+	free(res->ssh_user_pub);
 	memset(res, 0, sizeof(*res));
 }

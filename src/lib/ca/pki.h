@@ -44,6 +44,9 @@ struct pkit_ca_pki_opts {
 	/* Reserved for the SSH certificate authority (not made yet): paths
 	 * of its host and user keys, written as ca.json's "ssh" when set. */
 	const char *ssh_host_key, *ssh_user_key;
+	int ssh;			/* make SSH host and user CA keys (EC
+					 * P-256, as step), enableSSHCA on the
+					 * JWK provisioner, an SSHPOP one */
 };
 
 /* What was made: absolute paths (NULL when not written). */
@@ -55,6 +58,8 @@ struct pkit_ca_pki_result {
 	char *db_dir;			/* the directory made for it, or NULL */
 	char *defaults, *config;
 	char *kid;			/* the provisioner key's kid */
+	char *ssh_host_key, *ssh_user_key;	/* --ssh: secrets/ssh_*_ca_key */
+	char *ssh_host_pub, *ssh_user_pub;	/* certs/ssh_*_ca_key.pub */
 };
 
 /* The files init writes under base (NULL-terminated, malloc'd paths):

@@ -636,3 +636,40 @@ out:
 	pkit_jws_free(jws);
 	return r;
 }
+
+/* ---- for other token kinds (authority_impl.h) ------------------------------- */
+
+int
+pkit_ca_token_parse(struct pkit_ctx *ctx, const char *token, size_t len,
+    struct pkit_jws **jws, json_t **claims)
+{
+	return parse_token(ctx, token, len, jws, claims);
+}
+
+int
+pkit_ca_token_times(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const json_t *claims, time_t *expires)
+{
+	return check_times(ctx, auth, claims, expires);
+}
+
+int
+pkit_ca_token_aud(const struct pkit_ca_auth *auth, enum pkit_ca_aud method,
+    const json_t *aud)
+{
+	return aud_ok(auth, method, aud);
+}
+
+int
+pkit_ca_token_jti(struct pkit_ctx *ctx, const json_t *claims, char id[80])
+{
+	const json_t *v = json_object_get(claims, "jti");
+
+	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	    json_string_length(v) > MAX_JTI)
+		return deny(ctx, "token has no valid jti: a one-time token "
+		    "needs one");
+	memcpy(id, "jti:", 4);
+	return sha256_hex(ctx, json_string_value(v), json_string_length(v),
+	    id + 4, 80 - 4);
+}

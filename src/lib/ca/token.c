@@ -59,6 +59,8 @@ aud_path(enum pkit_token_type type)
 		return "/1.0/revoke";
 	case PKIT_TOKEN_SSH_SIGN:
 		return "/1.0/ssh/sign";
+	case PKIT_TOKEN_SSH_REVOKE:
+		return "/1.0/ssh/revoke";
 	}
 	return NULL;
 }

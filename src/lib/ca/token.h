@@ -35,6 +35,8 @@ enum pkit_token_type {
 	PKIT_TOKEN_SIGN,	/* aud /1.0/sign; sub and sans */
 	PKIT_TOKEN_REVOKE,	/* aud /1.0/revoke; sub is the serial */
 	PKIT_TOKEN_SSH_SIGN,	/* aud /1.0/ssh/sign; the "step" claim */
+	PKIT_TOKEN_SSH_REVOKE,	/* aud /1.0/ssh/revoke; sub is the SSH
+				   certificate's decimal serial */
 };
 
 /* What a token says. */
