@@ -416,5 +416,18 @@ def scenario_hostile():
     expect("kid-unknown-account", r, 401, "unauthorized")
 
 
+def scenario_policy():
+    """A provisioner policy denies denied.test.internal: newOrder refuses
+    it before any challenge, with the name in the problem."""
+    c = Client()
+    c.register()
+    r = c.order("ok.test.internal")
+    check("policy-allowed", r.status == 201, r.body)
+    r = c.order("ok.test.internal", "denied.test.internal")
+    expect("policy-refused", r, 400, "rejectedIdentifier")
+    check("policy-names-it", b"denied.test.internal" in r.body, r.body)
+
+
 if __name__ == "__main__":
-    {"flow": scenario_flow, "hostile": scenario_hostile}[sys.argv[4]]()
+    {"flow": scenario_flow, "hostile": scenario_hostile,
+     "policy": scenario_policy}[sys.argv[4]]()

@@ -402,6 +402,28 @@ json.dump(d, open(p, \"w\"), indent=1)" "$PKITPATH/config/ca.json" &&
 	grep -qx "$(cat "$PKITPATH/certs/ssh_host_ca_key.pub")" hostroots
 '
 
+test_expect_success 'an SSH policy in ca.json: a principal outside it is refused (403)' '
+	ca_stop &&
+	"$SYS_PYTHON" -c "import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d[\"authority\"][\"policy\"] = {\"ssh\": {\"user\": {\"allow\": {\"principal\": [\"joe\"]}}}}
+json.dump(d, open(p, \"w\"), indent=1)" "$PKITPATH/config/ca.json" &&
+	ca_start --password-file "$PWD/pw.txt" &&
+	T=$(token --principal joe joe) &&
+	test "$(api POST /ssh/sign "{\"publicKey\":\"$(b64 k2.pub)\",\"ott\":\"$T\"}")" = 201 &&
+	T=$(token --principal root joe) &&
+	test "$(api POST /ssh/sign "{\"publicKey\":\"$(b64 k2.pub)\",\"ott\":\"$T\"}")" = 403 &&
+	grep -q "principal" out && grep -q "root" out &&
+	ca_stop &&
+	"$SYS_PYTHON" -c "import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+del d[\"authority\"][\"policy\"]
+json.dump(d, open(p, \"w\"), indent=1)" "$PKITPATH/config/ca.json" &&
+	ca_start --password-file "$PWD/pw.txt"
+'
+
 test_expect_success 'a provisioner without enableSSHCA, or a CA without SSH keys, refuses' '
 	ca_stop &&
 	"$SYS_PYTHON" -c "import json, sys

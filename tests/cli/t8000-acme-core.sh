@@ -143,4 +143,17 @@ test_expect_success 'the server kept serving and stops cleanly' '
 	ca_stop
 '
 
+test_expect_success 'a provisioner policy refuses an order at newOrder' '
+	"$SYS_PYTHON" -c "import json
+d = json.load(open(\"ca.json\"))
+for p in d[\"authority\"][\"provisioners\"]:
+    if p[\"type\"] == \"ACME\":
+        p[\"policy\"] = {\"x509\": {\"deny\": {\"dns\": [\"denied.test.internal\"]}}}
+json.dump(d, open(\"ca.json\", \"w\"), indent=1)" &&
+	acme_start &&
+	out=policy.out && client policy &&
+	each policy-allowed policy-refused policy-names-it &&
+	ca_stop
+'
+
 test_done

@@ -1500,6 +1500,31 @@ order_reply(struct areq *ar, int status, const json_t *ord)
 	return reply_json(ar, status, v, loc, NULL);
 }
 
+/* The identifiers against the provisioner's and the authority's policy
+ * before any challenge, as step-ca's newOrder: 0, or answered. */
+static int
+order_policy(struct areq *ar, const json_t *idents)
+{
+	struct pkit_ca_refusal why;
+	const char **names;
+	size_t i, n = json_array_size(idents);
+	int r;
+
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return internal(ar);
+	for (i = 0; i < n; i++)
+		names[i] = jstr(json_array_get(idents, i), "value");
+	memset(&why, 0, sizeof(why));
+	r = pkit_ca_auth_policy_order(ar->ctx, ar->st->auth, ar->prov->name,
+	    names, n, &why);
+	free(names);
+	if (r == 0)
+		return 0;
+	if (why.status != 403)
+		return internal(ar);
+	return problem(ar, 400, "rejectedIdentifier", "%s", why.msg);
+}
+
 static int
 new_order(struct areq *ar)
 {
@@ -1587,6 +1612,10 @@ add:
 		    "this CA does not issue for");
 	}
 	json_decref(sub);
+	if ((ret = order_policy(ar, idents)) != 0) {
+		json_decref(idents);
+		return ret;
+	}
 	authz = json_array();
 	json_array_foreach(idents, i, v) {
 		if (new_authz(ar, jstr(v, "type"), jstr(v, "value"), expires,

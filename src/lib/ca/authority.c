@@ -1696,6 +1696,39 @@ out:
 	return r;
 }
 
+/* The ACME provisioner named name, or a 404 refusal. */
+static int
+acme_prov(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const char *name, const struct pkit_ca_prov **out,
+    struct pkit_ca_refusal *why)
+{
+	size_t i;
+
+	for (i = 0; i < auth->nprovs; i++)
+		if (auth->provs[i].type == PKIT_CA_PROV_ACME &&
+		    strcmp(auth->provs[i].conf->name, name) == 0) {
+			*out = &auth->provs[i];
+			return PKIT_OK;
+		}
+	pkit_ca_auth_refuse(why, 404, "provisioner not found");
+	return pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "provisioner %s: not an "
+	    "ACME provisioner", name);
+}
+
+int
+pkit_ca_auth_policy_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
+    const char *prov_name, const char *const *names, size_t nnames,
+    struct pkit_ca_refusal *why)
+{
+	const struct pkit_ca_prov *prov;
+	int r;
+
+	if ((r = acme_prov(ctx, auth, prov_name, &prov, why)) != 0)
+		return r;
+	return pkit_ca_auth_policy_x509(ctx, auth, prov, NULL, names, nnames,
+	    why);
+}
+
 int
 pkit_ca_auth_sign_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const char *prov_name, const char *sub, char *const *names, size_t nnames,
@@ -1703,20 +1736,12 @@ pkit_ca_auth_sign_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     struct pkit_ca_refusal *why)
 {
 	struct pkit_ca_ott tok;
-	size_t i;
 	int r;
 
 	*out = NULL;
 	memset(&tok, 0, sizeof(tok));
-	for (i = 0; i < auth->nprovs; i++)
-		if (auth->provs[i].type == PKIT_CA_PROV_ACME &&
-		    strcmp(auth->provs[i].conf->name, prov_name) == 0)
-			tok.prov = &auth->provs[i];
-	if (tok.prov == NULL) {
-		pkit_ca_auth_refuse(why, 404, "provisioner not found");
-		return pkit_seterr(ctx, PKIT_ERR_NOT_FOUND, "provisioner %s: "
-		    "not an ACME provisioner", prov_name);
-	}
+	if ((r = acme_prov(ctx, auth, prov_name, &tok.prov, why)) != 0)
+		return r;
 	if ((tok.claims = json_object()) == NULL)
 		return internal(why, nomem(ctx));
 	tok.sub = sub;

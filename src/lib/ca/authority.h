@@ -196,6 +196,13 @@ int pkit_ca_auth_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const struct pkit_ca_ott *tok, const struct pkit_ca_auth_sign_req *req,
     struct pkit_ca_issued **out, struct pkit_ca_refusal *why);
 
+/* An order's identifiers against the ACME provisioner prov_name's policy
+ * and the authority's, before any challenge (step-ca's newOrder check):
+ * a 403 refusal naming the first name outside them. */
+int pkit_ca_auth_policy_order(struct pkit_ctx *ctx,
+    const struct pkit_ca_auth *auth, const char *prov_name,
+    const char *const *names, size_t nnames, struct pkit_ca_refusal *why);
+
 /* Issue for an order that a provisioner other than a token one (ACME)
  * has authorized: prov_name names an ACME provisioner, sub is the common
  * name and names the SANs the CSR must have exactly; then as

@@ -484,6 +484,8 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		np = 1;
 	}
 	if ((r = check_key(ctx, req->key, why)) != 0 ||
+	    (r = pkit_ca_auth_policy_ssh(ctx, auth, tok->prov,
+	    type == PKIT_SSHCERT_HOST, princ, np, why)) != 0 ||
 	    (r = validity(ctx, auth, &tok->prov->claims, type, va_s, vb_s, &va,
 	    &vb, why)) != 0)
 		goto out;
