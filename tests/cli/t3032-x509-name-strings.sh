@@ -57,6 +57,21 @@ test_expect_success 'a template: each attribute by its own value' '
 	test_cmp want out
 '
 
+test_expect_success 'a CSR: as the one step ca certificate sent (PrintableString)' '
+	pkit certificate create --csr api.localhost api.csr api.key \
+		--no-password --insecure &&
+	openssl asn1parse -in api.csr | grep -A1 "OBJECT *:commonName$" |
+		sed -n "2s/^.*prim: *//p" >out &&
+	echo "PRINTABLESTRING   :api.localhost" >want &&
+	test_cmp want out &&
+	pkit certificate create --csr "*.localhost" wc.csr wc.key \
+		--no-password --insecure &&
+	openssl asn1parse -in wc.csr | grep -A1 "OBJECT *:commonName$" |
+		sed -n "2s/^.*prim: *//p" >out &&
+	echo "UTF8STRING        :*.localhost" >want &&
+	test_cmp want out
+'
+
 test_expect_success 'ca init: root and intermediate names as step ca init makes them' '
 	echo "ca keys pw" >pw.txt &&
 	pkit ca init --name Test --dns localhost --address "$ADDR" \
