@@ -133,6 +133,23 @@ test_expect_success 'renew --offline of a revoked certificate: refused, file kep
 	test_cmp g-before.crt g.crt
 '
 
+test_expect_success 'renew --offline --daemon: renews again and again; TERM stops it (0)' '
+	cp h.crt h-d0.crt && : >d.out &&
+	{ "$PKIT_BIN" ca renew --offline --daemon --renew-period 1s \
+		--ca-password-file pw.txt h.crt h.key >d.out 2>d.err & } &&
+	pid=$! &&
+	n=0 &&
+	while test "$(grep -c "certificate renewed, next in" d.out)" -lt 2
+	do
+		n=$((n + 1)) && test $n -lt 300 || { kill $pid; return 1; }
+		sleep 0.1
+	done &&
+	kill -TERM $pid && wait $pid &&
+	grep -q "first renewal in" d.out &&
+	test "$(serial h.crt)" != "$(serial h-d0.crt)" &&
+	openssl verify -CAfile "$PKITPATH/certs/root_ca.crt" -untrusted h.crt h.crt
+'
+
 test_expect_success 'the server sees the offline revocation and renewal' '
 	ca_start --password-file "$PWD/pw.txt" &&
 	pkit ca bootstrap --ca-url "https://localhost:$PORT" --fingerprint "$(cat fp)" \
