@@ -21,6 +21,7 @@ struct init_opts {
 	const char *name, *address, *provisioner, *password_file;
 	const char *prov_password_file, *key_password_file;
 	const char *kty, *crv, *root, *key, *db;
+	const char *context;
 	struct strvec dns;
 	long size;
 	int pki, acme, ssh, force;
@@ -60,6 +61,9 @@ static const struct cmd_opt init_opts[] = {
 	  "add an ACME provisioner named acme" },
 	{ "ssh", 0, OPT_BOOL, offsetof(struct init_opts, ssh), NULL,
 	  "also make SSH host and user CA keys and enable SSH certificates" },
+	{ "context", 0, OPT_STRING, offsetof(struct init_opts, context),
+	  "name", "make the CA in this new context, with its files under "
+	  "$PKITPATH/authorities/<name>/, and select it" },
 	OPT_FORCE(struct init_opts),
 	{ 0 }
 };
@@ -211,6 +215,10 @@ init(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_usage_error(run, "%s", run->ctx->errbuf);
 		goto done;
 	}
+	/* A new context: the CA's files go to its own directory. */
+	if (o.context != NULL && (r = cmd_context_use(run, o.context,
+	    o.context, o.context)) != 0)
+		goto fail;
 	if (run->g->base[0] == '/')
 		snprintf(base, sizeof(base), "%s", run->g->base);
 	else {
@@ -351,6 +359,12 @@ init(struct cmd_run *run, int argc, char **argv)
 		line("Default configuration", res.defaults);
 		line("Certificate Authority configuration", res.config);
 	}
+	if (o.context != NULL) {
+		if ((r = cmd_context_save(run)) != 0)
+			goto fail;
+		fprintf(stderr, "\nThe context '%s' has been selected.\n",
+		    o.context);
+	}
 	fprintf(stderr, "\nYour PKI is ready to go. To generate certificates "
 	    "for individual services see 'pkit help ca'.\n");
 	ret = EXIT_OK;
@@ -407,7 +421,13 @@ const struct cmd cmd_ca_init = {
 	"the DNS names, the address, the provisioner, the password).  Without\n"
 	"one nothing is asked: --name, --dns and a password file are then\n"
 	"needed, the address is :443 and the provisioner admin.  An existing\n"
-	"PKI is not replaced without --force (or a yes at the prompt).",
+	"PKI is not replaced without --force (or a yes at the prompt).\n"
+	"\n"
+	"With --context NAME the CA is made in a new context, as step's\n"
+	"contexts: its files go to $PKITPATH/authorities/NAME/ instead, the\n"
+	"context is recorded in $PKITPATH/contexts.json with the profile NAME\n"
+	"and made the current one, so that the client commands and 'pkit ca\n"
+	"serve' use this CA until 'pkit context select' says otherwise.",
 	"Make a CA for ca.example.com and localhost listening on port 9443:\n"
 	"  $ pkit ca init --name Example --dns ca.example.com --dns localhost "
 	"--address :9443 --password-file pw.txt\n"
@@ -416,6 +436,9 @@ const struct cmd cmd_ca_init = {
 	"--password-file pw.txt\n"
 	"Make an intermediate under an existing root:\n"
 	"  $ pkit ca init --name Example --dns ca.example.com --root root.crt "
-	"--key root.key --password-file pw.txt\n",
+	"--key root.key --password-file pw.txt\n"
+	"Make a second CA in its own context:\n"
+	"  $ pkit ca init --context lab --name Lab --dns localhost "
+	"--password-file pw.txt\n",
 	init_opts
 };

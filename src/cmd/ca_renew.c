@@ -27,6 +27,7 @@
 #include "ca_client.h"
 #include "cmd.h"
 #include "lib/ca/client.h"
+#include "lib/ca/offline.h"
 #include "lib/ca/renewer.h"
 #include "lib/ca/token.h"
 #include "lib/fs.h"
@@ -37,6 +38,7 @@
 
 struct renew_opts {
 	struct ca_flags ca;
+	struct ca_offline_flags off;		/* renew */
 	const char *password_file;
 	const char *out;			/* renew */
 	const char *out_cert, *out_key;		/* rekey */
@@ -82,6 +84,8 @@ static const struct cmd_opt renew_opts[] = {
 	  OPT_F_FILE, "output-file" },
 	COMMON_OPTS("renew-period", "with --daemon: renew every duration "
 	    "instead"),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	{ 0 }
 };
 
@@ -151,11 +155,21 @@ const struct cmd cmd_ca_renew = {
 	"expires\nwithin that duration; otherwise pkit says so and exits 0, "
 	"which suits\ncron.\n"
 	"\n"
+	"With --offline the renewal is done here, without the CA's server, as "
+	"step's\noffline mode does: with the CA's ca.json (--ca-config, "
+	"default\n$PKITPATH/config/ca.json), its intermediate key (decrypted "
+	"with\n--ca-password-file, ca.json's \"password\" or a prompt) and its "
+	"database,\nwith the same checks as the server's (not revoked, issued "
+	"by this CA,\nrenewal allowed, not expired unless allowed).\n"
+	"\n"
 	DAEMON_HELP,
 	"Renew now, replacing the certificate:\n"
 	"  $ pkit ca renew --force host.crt host.key\n"
 	"Renew only within 8 hours of the end (for cron):\n"
 	"  $ pkit ca renew --force --expires-in 8h host.crt host.key\n"
+	"On the CA's host, with its server down:\n"
+	"  $ pkit ca renew --offline --force --ca-password-file ca-pw.txt "
+	"host.crt host.key\n"
 	"Keep it renewed and reload nginx each time:\n"
 	"  $ pkit ca renew --daemon --exec \"nginx -s reload\" host.crt "
 	"host.key\n",
@@ -189,6 +203,7 @@ const struct cmd cmd_ca_rekey = {
 struct renewer {
 	struct cmd_run *run;
 	struct ca_config cfg;
+	struct pkit_ca_offline *off;	/* renew --offline */
 	int rekey, daemon;
 	const char *crt_out, *key_out;	/* key_out: rekey */
 	STACK_OF(X509) *chain;		/* the current certificate */
@@ -331,11 +346,25 @@ renew_once(struct renewer *st)
 	time_t now = pkit_now(run->ctx);
 	int expired = now > st->sched.not_after, r;
 
-	if ((r = ca_client_open(run, &st->cfg, &c)) != 0)
-		goto out;
-	snprintf(what, sizeof(what), "%s/%s", pkit_ca_client_url(c),
-	    st->rekey ? "rekey" : "renew");
-	if (st->rekey) {
+	if (st->off == NULL) {
+		if ((r = ca_client_open(run, &st->cfg, &c)) != 0)
+			goto out;
+		snprintf(what, sizeof(what), "%s/%s", pkit_ca_client_url(c),
+		    st->rekey ? "rekey" : "renew");
+	}
+	if (st->off != NULL) {
+		/* --offline: the CA's own code, here. */
+		snprintf(what, sizeof(what), "%s/renew",
+		    pkit_ca_offline_url(st->off));
+		if (!EVP_PKEY_up_ref(st->key)) {
+			r = pkit_seterr(run->ctx, PKIT_ERR_INTERNAL, "key");
+			goto out;
+		}
+		key = st->key;
+		if ((r = pkit_ca_offline_renew(run->ctx, st->off,
+		    sk_X509_value(st->chain, 0), &resp)) != 0)
+			goto out;
+	} else if (st->rekey) {
 		if (expired) {
 			r = pkit_seterr(run->ctx, PKIT_ERR_EXPIRED, "the "
 			    "certificate has expired: a rekey needs mutual "
@@ -591,6 +620,7 @@ renewer_release(struct renewer *st)
 	EVP_PKEY_free(st->key);
 	EVP_PKEY_free(st->new_key);
 	pkit_renew_argv_free(st->exec_argv);
+	pkit_ca_offline_free(st->off);
 	ca_config_release(&st->cfg);
 }
 
@@ -687,6 +717,12 @@ renew_main(struct cmd_run *run, int argc, char **argv, int rekey)
 		    "over a key file");
 		goto out;
 	}
+	if (!o.off.offline && (o.off.ca_config != NULL ||
+	    o.off.ca_password_file != NULL)) {
+		ret = cmd_usage_error(run, "--ca-config and --ca-password-file "
+		    "need --offline");
+		goto out;
+	}
 	if (o.exec != NULL && pkit_renew_exec_argv(run->ctx, o.exec,
 	    &st.exec_argv) != 0) {
 		ret = cmd_usage_error(run, "%s", run->ctx->errbuf);
@@ -715,8 +751,13 @@ renew_main(struct cmd_run *run, int argc, char **argv, int rekey)
 		ret = cmd_fail(run, r);
 		goto out;
 	}
-	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
-	    &st.cfg)) != CMD_CONTINUE) {
+	if (o.off.offline) {
+		if ((r = ca_offline_open(run, &o.off, 1, &st.off)) != 0) {
+			ret = cmd_fail(run, r);
+			goto out;
+		}
+	} else if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL |
+	    CA_NEED_ROOT, &st.cfg)) != CMD_CONTINUE) {
 		ret = r;
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include "ca_client.h"
 #include "cmd.h"
 #include "lib/ca/client.h"
+#include "lib/ca/offline.h"
 #include "lib/ca/token.h"
 #include "lib/secret.h"
 #include "lib/x509.h"
@@ -20,6 +21,7 @@
 struct revoke_opts {
 	struct ca_flags ca;
 	struct ca_token_flags tf;
+	struct ca_offline_flags off;
 	const char *cert, *key, *token, *reason, *reason_code;
 	const char *password_file;	/* into tf */
 	int insecure;
@@ -43,8 +45,12 @@ static const struct cmd_opt revoke_opts[] = {
 	OPT_CA_KID(T, tf),
 	OPT_CA_PROV_PASSWORD_FILE(T, tf),
 	OPT_PASSWORD_FILE(T),
+	OPT_CA_X5C(T, tf),
 	OPT_INSECURE(T),
+	OPT_CA_OFFLINE(T, off),
+	OPT_CA_PASSWORD_FILE(T, off),
 	OPT_CA_URL(T, ca),
+	OPT_CA_CONTEXT(T, ca),
 	OPT_CA_ROOT(T, ca),
 	{ 0 }
 };
@@ -67,10 +73,24 @@ const struct cmd cmd_ca_revoke = {
 	"--provisioner-password-file (or\n--password-file) or a prompt.  "
 	"Any JWK provisioner may revoke any\ncertificate.\n"
 	"\n"
+	"With --x5c-cert and --x5c-key the revoke token is for an X5C "
+	"provisioner\n(--provisioner, or the CA's only one), signed with the "
+	"key of a\ncertificate that chains to its roots, as 'pkit ca token "
+	"--x5c-cert'\nmakes it.\n"
+	"\n"
 	"With --cert and --key the certificate's holder revokes it: the "
 	"request\nis made over mutual TLS with that certificate and key, and "
 	"the serial\nnumber is the certificate's.  --password-file then "
 	"decrypts the key.\n"
+	"\n"
+	"With --offline the revocation is done here, without the CA's server, "
+	"as\nstep's offline mode does: the CA's ca.json (--ca-config, default\n"
+	"$PKITPATH/config/ca.json) gives the provisioners, whose escrowed keys "
+	"sign\nthe token, and the database the revocation is recorded in; the\n"
+	"intermediate key (decrypted with --ca-password-file, ca.json's\n"
+	"\"password\" or a prompt) must be readable.  A running server sees "
+	"the\nrevocation within seconds in its CRL and OCSP answers (when "
+	"enabled).\n--offline needs the serial number, not --cert.\n"
 	"\n"
 	"--reasonCode takes a number or a name: Unspecified (0), "
 	"KeyCompromise\n(1), CACompromise (2), AffiliationChanged (3), "
@@ -85,6 +105,13 @@ const struct cmd cmd_ca_revoke = {
 	"--provisioner admin \\\n"
 	"      --provisioner-password-file pw.txt --reasonCode "
 	"\"key compromise\"\n"
+	"Revoke with a device's X5C birth certificate:\n"
+	"  $ pkit ca revoke 308893286343609293989051180431574390766 "
+	"--x5c-cert birth.crt \\\n      --x5c-key birth.key\n"
+	"On the CA's host, with its server down:\n"
+	"  $ pkit ca revoke --offline 308893286343609293989051180431574390766 "
+	"\\\n      --provisioner-password-file pw.txt "
+	"--ca-password-file ca-pw.txt\n"
 	"Revoke your own certificate:\n"
 	"  $ pkit ca revoke --cert host.crt --key host.key "
 	"--reason \"host retired\"\n",
@@ -96,6 +123,7 @@ cmd_revoke(struct cmd_run *run, int argc, char **argv)
 	struct revoke_opts o = { { 0 } };
 	struct ca_config cfg = { 0 };
 	struct pkit_ca_client *c = NULL;
+	struct pkit_ca_offline *off = NULL;
 	struct pkit_token_req req = { 0 };
 	STACK_OF(X509) *chain = NULL;
 	EVP_PKEY *key = NULL;
@@ -110,15 +138,31 @@ cmd_revoke(struct cmd_run *run, int argc, char **argv)
 	if ((o.cert == NULL) != (o.key == NULL))
 		return cmd_usage_error(run, "--cert and --key go together");
 	if (o.cert != NULL && (o.token != NULL || o.tf.provisioner != NULL ||
-	    o.tf.kid != NULL || o.tf.provisioner_password_file != NULL))
+	    o.tf.kid != NULL || o.tf.provisioner_password_file != NULL ||
+	    o.tf.x5c_cert != NULL || o.tf.x5c_key != NULL))
 		return cmd_usage_error(run, "--cert and --key (mutual TLS) do not "
 		    "go with --token or a provisioner");
+	if ((o.tf.x5c_cert == NULL) != (o.tf.x5c_key == NULL))
+		return cmd_usage_error(run, "--x5c-cert and --x5c-key go "
+		    "together");
+	if (o.tf.x5c_cert != NULL && o.tf.kid != NULL)
+		return cmd_usage_error(run, "--x5c-cert does not go with --kid");
+	if (!o.off.offline && (o.off.ca_config != NULL ||
+	    o.off.ca_password_file != NULL))
+		return cmd_usage_error(run, "--ca-config and --ca-password-file "
+		    "need --offline");
+	if (o.off.offline && o.cert != NULL)
+		return cmd_usage_error(run, "--offline does not go with --cert "
+		    "and --key: give the serial number");
+	if (o.off.offline && o.tf.x5c_cert != NULL)
+		return cmd_usage_error(run, "--x5c-cert does not go with "
+		    "--offline");
 	if (o.cert == NULL && nargs == 0)
 		return cmd_usage_error(run, "give the serial number to revoke, "
 		    "or --cert and --key");
 	if (o.token != NULL && (o.tf.provisioner != NULL ||
 	    o.tf.kid != NULL || o.tf.provisioner_password_file != NULL ||
-	    o.tf.password_file != NULL))
+	    o.tf.password_file != NULL || o.tf.x5c_cert != NULL))
 		return cmd_usage_error(run, "--token does not go with "
 		    "--provisioner, --kid or the password files");
 	if (o.reason_code != NULL &&
@@ -147,6 +191,26 @@ cmd_revoke(struct cmd_run *run, int argc, char **argv)
 		free(serial);
 		serial = cert_serial;
 		cert_serial = NULL;
+	}
+	if (o.off.offline) {
+		if ((o.ca.context != NULL &&
+		    (r = cmd_context_apply(run, o.ca.context)) != 0) ||
+		    (r = ca_offline_open(run, &o.off, 1, &off)) != 0)
+			goto fail;
+		req.type = PKIT_TOKEN_REVOKE;
+		req.subject = serial;
+		if ((o.token == NULL && (r = ca_token_mint_offline(run, off,
+		    &o.tf, &req, &token, &desc)) != 0) ||
+		    (r = pkit_ca_offline_revoke(run->ctx, off, serial,
+		    o.token != NULL ? o.token : token, code, o.reason)) != 0)
+			goto fail;
+		if (desc != NULL)
+			ca_check_line("Provisioner", desc);
+		ca_check_line("CA", pkit_ca_offline_url(off));
+		fprintf(stderr, "Certificate with Serial Number %s has been "
+		    "revoked.\n", serial);
+		ret = EXIT_OK;
+		goto out;
 	}
 	if ((r = ca_config_resolve(run, &o.ca, CA_NEED_URL | CA_NEED_ROOT,
 	    &cfg)) != CMD_CONTINUE) {
@@ -180,6 +244,7 @@ cmd_revoke(struct cmd_run *run, int argc, char **argv)
 fail:
 	ret = cmd_fail(run, r);
 out:
+	pkit_ca_offline_free(off);
 	pkit_ca_client_free(c);
 	ca_config_release(&cfg);
 done:

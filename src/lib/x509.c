@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 
 #include "fs.h"
@@ -216,4 +218,25 @@ pkit_x509_csr_encode(struct pkit_ctx *ctx, X509_REQ *req,
 	    pkit_seterr_ssl(ctx, PKIT_ERR_CRYPTO, "CSR encoding");
 	BIO_free(bio);
 	return r;
+}
+
+int
+pkit_x509_name_add(X509_NAME *name, const ASN1_OBJECT *obj,
+    const char *value, int set)
+{
+	const ASN1_STRING_TABLE *tbl = ASN1_STRING_TABLE_get(OBJ_obj2nid(obj));
+	ASN1_STRING *s = NULL;
+	int ok;
+
+	/* OpenSSL's PrintableString set is Go's (no '*', no '&'); the
+	 * attribute's size limits (a country has 2 letters) still hold. */
+	if (ASN1_mbstring_ncopy(&s, (const unsigned char *)value, -1,
+	    MBSTRING_UTF8, B_ASN1_PRINTABLESTRING | B_ASN1_UTF8STRING,
+	    tbl != NULL ? tbl->minsize : 0,
+	    tbl != NULL ? tbl->maxsize : 0) < 0)
+		return 0;
+	ok = X509_NAME_add_entry_by_OBJ(name, obj, s->type, s->data,
+	    s->length, -1, set);
+	ASN1_STRING_free(s);
+	return ok;
 }

@@ -40,4 +40,10 @@ int pkit_x509_csr_encode(struct pkit_ctx *ctx, X509_REQ *req,
 /* 1 when data looks like PEM text (has a "-----BEGIN " line). */
 int pkit_is_pem(const unsigned char *data, size_t len);
 
+/* Add the attribute obj = value (UTF-8) to name as Go's crypto/x509 (and
+ * so step) encodes it: a PrintableString when value allows it, else a
+ * UTF8String.  set as X509_NAME_add_entry_by_OBJ's; 1 on success. */
+int pkit_x509_name_add(X509_NAME *name, const ASN1_OBJECT *obj,
+    const char *value, int set);
+
 #endif

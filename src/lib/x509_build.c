@@ -21,6 +21,7 @@
 #include "key.h"
 #include "template.h"
 #include "timeutil.h"
+#include "x509.h"
 #include "x509_build.h"
 
 const char pkit_x509_tmpl_leaf[] =
@@ -1060,8 +1061,7 @@ name_add(struct tj *t, X509_NAME *name, ASN1_OBJECT *obj, const char *field,
 {
 	if (*value == '\0')
 		return 0;
-	if (!X509_NAME_add_entry_by_OBJ(name, obj, MBSTRING_UTF8,
-	    (const unsigned char *)value, -1, -1, set)) {
+	if (!pkit_x509_name_add(name, obj, value, set)) {
 		ERR_clear_error();
 		return tj_err(t, field, "'%s' is not a valid value", value);
 	}

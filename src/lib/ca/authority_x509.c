@@ -520,8 +520,8 @@ pkit_ca_leaf_build(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	r = PKIT_ERR_CRYPTO;
 	if ((x = X509_new_ex(ctx->libctx, ctx->propq)) == NULL ||
 	    (subject = X509_NAME_new()) == NULL ||
-	    !X509_NAME_add_entry_by_NID(subject, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)tok->sub, -1, -1, 0) ||
+	    !pkit_x509_name_add(subject, OBJ_nid2obj(NID_commonName),
+	    tok->sub, 0) ||
 	    !X509_set_version(x, X509_VERSION_3) ||
 	    !X509_set_serialNumber(x, serial) ||
 	    !X509_set_subject_name(x, subject) ||

@@ -219,6 +219,8 @@ refused(struct pkit_ctx *ctx, const struct pkit_ca_refusal *why,
 	char detail[sizeof(ctx->errbuf)];
 
 	snprintf(detail, sizeof(detail), "%s", ctx->errbuf);
+	if (strcmp(detail, why->msg) == 0)
+		detail[0] = '\0';	/* said once is enough */
 	if (why->msg[0] == '\0' && why->status == 401)
 		fallback = "The request lacked necessary authorization to be "
 		    "completed";
@@ -296,5 +298,75 @@ out:
 	pkit_ca_issued_free(cert);
 	pkit_ca_ott_free(tok);
 	pkit_ca_auth_csr_free(csr);
+	return r;
+}
+
+int
+pkit_ca_offline_revoke(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    const char *serial, const char *ott, int code, const char *reason)
+{
+	struct pkit_ca_auth_revoke_req rr;
+	struct pkit_ca_refusal why;
+	struct pkit_ca_ott *tok = NULL;
+	int r;
+
+	memset(&why, 0, sizeof(why));
+	if (o->auth == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "offline CA: no key");
+	if (ott == NULL || *ott == '\0')
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "missing ott");
+	pkit_clearerr(ctx);
+	if ((r = pkit_ca_auth_token(ctx, o->auth, ott, strlen(ott),
+	    PKIT_CA_AUD_REVOKE, &tok)) != 0) {
+		pkit_ca_auth_refuse(&why, 401, "the token is not valid");
+		return refused(ctx, &why, "");
+	}
+	memset(&rr, 0, sizeof(rr));
+	rr.serial = serial;
+	rr.reason_code = code;
+	rr.reason = reason;
+	rr.tok = tok;
+	pkit_clearerr(ctx);
+	if ((r = pkit_ca_auth_revoke(ctx, o->auth, o->db, &rr, NULL,
+	    &why)) != 0)
+		r = refused(ctx, &why, "not revoked");
+	pkit_ca_ott_free(tok);
+	return r;
+}
+
+int
+pkit_ca_offline_renew(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    X509 *crt, json_t **resp)
+{
+	struct pkit_ca_refusal why;
+	struct pkit_ca_issued *cert = NULL;
+	json_error_t e;
+	char *out = NULL;
+	size_t len = 0;
+	int r;
+
+	*resp = NULL;
+	memset(&why, 0, sizeof(why));
+	if (o->auth == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "offline CA: no key");
+	pkit_clearerr(ctx);
+	if (pkit_ca_auth_renew(ctx, o->auth, o->db, crt, NULL, &cert,
+	    &why) != 0) {
+		r = refused(ctx, &why, "refused");
+		goto out;
+	}
+	pkit_clearerr(ctx);
+	if (pkit_ca_auth_record(ctx, o->auth, o->db, cert, &why) != 0) {
+		r = refused(ctx, &why, "not recorded");
+		goto out;
+	}
+	if ((r = pkit_ca_auth_response(ctx, o->auth, cert, &out, &len)) != 0)
+		goto out;
+	if ((*resp = json_loadb(out, len, 0, &e)) == NULL)
+		r = pkit_seterr(ctx, PKIT_ERR_INTERNAL, "renew response: %s",
+		    e.text);
+out:
+	free(out);
+	pkit_ca_issued_free(cert);
 	return r;
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "lib/ca/ca_config.h"
 #include "lib/err.h"
@@ -48,5 +49,18 @@ int pkit_ca_offline_set_key(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
  * A refusal is an error with the CA's public message and the detail. */
 int pkit_ca_offline_sign(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
     const json_t *body, json_t **resp);
+
+/* Do what POST /revoke does: revoke serial (as sent: decimal, 0x hex)
+ * authorized by the revoke token ott, with RFC 5280 reason code and text
+ * (may be NULL), in the database ca.json names; a running server sees it
+ * at its next check of the database.  A refusal is an error as above. */
+int pkit_ca_offline_revoke(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    const char *serial, const char *ott, int code, const char *reason);
+
+/* Do what POST /renew does for crt (its holder's key already checked):
+ * *resp is the answer step-ca would send, or a refusal as above (revoked,
+ * not issued by this CA, expired, renewal disabled ...). */
+int pkit_ca_offline_renew(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    X509 *crt, json_t **resp);
 
 #endif
