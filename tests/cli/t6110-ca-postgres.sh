@@ -10,32 +10,9 @@ renewed by the other.'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_SRC_DIR/lib-ca.sh"
 . "$TEST_SRC_DIR/lib-casign.sh"
+. "$TEST_SRC_DIR/lib-pg.sh"
 
-PG_BIN=
-for d in /usr/lib/postgresql/*/bin; do
-	test -x "$d/postgres" && test -x "$d/initdb" && PG_BIN=$d
-done
-if test -z "$PG_BIN"; then
-	test_skip 'the certificate routes on postgresql' \
-		'no PostgreSQL server binaries (apt-get install postgresql)'
-	test_done
-fi
-
-# PostgreSQL refuses to run as root: run it as postgres (or nobody), in a
-# directory that user owns, with a short socket path under /tmp.
-AS=
-if test "$(id -u)" -eq 0; then
-	PG_USER=postgres
-	id "$PG_USER" >/dev/null 2>&1 || PG_USER=nobody
-	AS="setpriv --reuid=$PG_USER --regid=$(id -g "$PG_USER") --init-groups --"
-fi
-PGTMP=$(mktemp -d /tmp/pkit-pg.XXXXXX) || exit 99
-test -n "$AS" && chown "$PG_USER" "$PGTMP"
-PGPORT=$(free_port)
-PGDATA="$PGTMP/data"
-PG_CTL="$AS $PG_BIN/pg_ctl -D $PGDATA -l $PGTMP/log -w"
-PG_OPTS="-k $PGTMP -p $PGPORT -h 127.0.0.1"
-DSN="postgresql://pkit@127.0.0.1:$PGPORT/pkit"
+pg_setup 'the certificate routes on postgresql'
 B_PID=
 
 stop_all() {
@@ -44,24 +21,13 @@ stop_all() {
 		wait "$B_PID" 2>/dev/null
 	fi
 	ca_cleanup
-	if test -f "$PGDATA/postmaster.pid"; then
-		$PG_CTL -m immediate stop >/dev/null 2>&1
-	fi
-	rm -rf "$PGTMP"
+	pg_stop
 }
 trap stop_all EXIT
 trap 'exit 1' HUP INT TERM
 
-psql_q() {
-	"$PG_BIN/psql" -X -q -t -A -v ON_ERROR_STOP=1 \
-		"host=$PGTMP port=$PGPORT user=pkit dbname=pkit" "$@"
-}
-
 test_expect_success 'start a throwaway PostgreSQL server' '
-	$AS "$PG_BIN/initdb" -D "$PGDATA" -U pkit -A trust -E UTF8 \
-		--locale=C --no-sync >"$PGTMP/initdb.log" 2>&1 &&
-	$PG_CTL -o "$PG_OPTS" start >/dev/null &&
-	"$PG_BIN/createdb" -h "$PGTMP" -p "$PGPORT" -U pkit pkit
+	pg_start
 '
 
 casign_suite --db "$DSN"

@@ -6,60 +6,24 @@ socket and a free loopback port, runs the database unit tests against it
 (tests/unit/test_cadb reads PKIT_TEST_PG_DSN), crashes and restarts the
 server in between, and stops it on exit.'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-pg.sh"
 
 UNIT="$PKIT_BUILD_DIR/tests/unit/test_cadb"
 CMOCKA_MESSAGE_OUTPUT=TAP
 export CMOCKA_MESSAGE_OUTPUT
-PG_BIN=
-for d in /usr/lib/postgresql/*/bin; do
-	test -x "$d/postgres" && test -x "$d/initdb" && PG_BIN=$d
-done
-
-if test -z "$PG_BIN"; then
-	test_skip 'postgresql backend' \
-		'no PostgreSQL server binaries (apt-get install postgresql)'
-	test_done
-fi
 if ! test -x "$UNIT"; then
 	test_skip 'postgresql backend' 'unit tests not built (--disable-tests)'
 	test_done
 fi
-
-# PostgreSQL refuses to run as root: run the server as postgres (or
-# nobody), in a directory that user owns.  The socket path must stay
-# short, so it lives under /tmp rather than in the trash directory.
-AS=
-if test "$(id -u)" -eq 0; then
-	PG_USER=postgres
-	id "$PG_USER" >/dev/null 2>&1 || PG_USER=nobody
-	AS="setpriv --reuid=$PG_USER --regid=$(id -g "$PG_USER") --init-groups --"
-fi
-PGTMP=$(mktemp -d /tmp/pkit-pg.XXXXXX) || exit 99
-test -n "$AS" && chown "$PG_USER" "$PGTMP"
-PGPORT=$(free_port)
-PGDATA="$PGTMP/data"
-PG_CTL="$AS $PG_BIN/pg_ctl -D $PGDATA -l $PGTMP/log -w"
-PG_OPTS="-k $PGTMP -p $PGPORT -h 127.0.0.1"
+pg_setup 'postgresql backend'
+# the unit tests take libpq's keyword form
 DSN="host=$PGTMP port=$PGPORT user=pkit dbname=pkit"
 
-stop_pg() {
-	if test -f "$PGDATA/postmaster.pid"; then
-		$PG_CTL -m immediate stop >/dev/null 2>&1
-	fi
-	rm -rf "$PGTMP"
-}
-trap stop_pg EXIT
+trap pg_stop EXIT
 trap 'exit 1' HUP INT TERM
 
-psql_q() {
-	"$PG_BIN/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$DSN" "$@"
-}
-
 test_expect_success 'start a throwaway PostgreSQL server' '
-	$AS "$PG_BIN/initdb" -D "$PGDATA" -U pkit -A trust -E UTF8 \
-		--locale=C --no-sync >"$PGTMP/initdb.log" 2>&1 &&
-	$PG_CTL -o "$PG_OPTS" start >/dev/null &&
-	"$PG_BIN/createdb" -h "$PGTMP" -p "$PGPORT" -U pkit pkit &&
+	pg_start &&
 	test "$(psql_q -c "SHOW fsync")" = on
 '
 
