@@ -1,0 +1,54 @@
+#!/bin/sh
+test_description='ca renew and ca rekey killed with SIGKILL at random moments leave the old pair or the new pair'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_SRC_DIR/lib-ca.sh"
+
+ROUNDS=${PKIT_KILL_ROUNDS:-40}
+
+# pair_ok: leaf.crt and leaf.key are whole, parse, and belong together;
+# the pair is one seen before or the one the last run meant to write.
+pair_ok() {
+	test -s leaf.crt && test -s leaf.key &&
+	openssl x509 -in leaf.crt -noout -pubkey >crt.pub 2>/dev/null &&
+	openssl pkey -in leaf.key -pubout >key.pub 2>/dev/null &&
+	cmp -s crt.pub key.pub ||
+	{ echo "leaf.crt and leaf.key do not match" >&2; return 1; }
+	test "$(stat -c %a leaf.key)" = 600 ||
+	{ echo "leaf.key is not 0600" >&2; return 1; }
+}
+
+test_expect_success 'a CA, and a certificate from it' '
+	echo "ca keys pw" >pw.txt &&
+	pkit ca init --name Kill --dns localhost --dns 127.0.0.1 \
+		--address "$ADDR" --password-file pw.txt 2>init.log &&
+	ca_start --password-file pw.txt &&
+	pkit ca certificate --provisioner-password-file pw.txt \
+		--san localhost localhost leaf.crt leaf.key 2>err &&
+	pair_ok
+'
+
+test_expect_success "$ROUNDS renewals and rekeys, each killed at a random moment" '
+	i=0 killed=0 done_=0 &&
+	while test $i -lt $ROUNDS
+	do
+		i=$((i + 1)) &&
+		if test $((i % 2)) = 0; then verb=rekey; else verb=renew; fi &&
+		{ "$PKIT_BIN" ca $verb --force leaf.crt leaf.key >/dev/null 2>err & } &&
+		pid=$! &&
+		sleep "$(printf "0.%03d" "$(shuf -i 0-350 -n 1)")" &&
+		if kill -KILL $pid 2>/dev/null; then killed=$((killed + 1)); else done_=$((done_ + 1)); fi &&
+		{ wait $pid; :; } &&
+		pair_ok || { echo "after $verb round $i" >&2; return 1; }
+	done &&
+	say "$killed runs killed, $done_ finished before the signal;" \
+		"$(ls | grep -c "\.tmp\.") temporary files left by killed runs" &&
+	test $killed -ge $((ROUNDS / 4))
+'
+
+test_expect_success 'the last pair still renews' '
+	pkit ca renew --force leaf.crt leaf.key 2>err &&
+	pair_ok &&
+	ca_stop
+'
+
+test_done
