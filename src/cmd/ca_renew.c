@@ -362,7 +362,7 @@ pair_write(struct cmd_run *run, EVP_PKEY *key, const char *key_out,
 	unsigned char *kpem = NULL;
 	size_t klen = 0;
 	char crt_new[4096], key_new[4096];
-	int r;
+	int r, swapped = 0;
 
 	if ((r = pair_staged(run, crt_out, crt_new, sizeof(crt_new))) != 0 ||
 	    (r = pair_staged(run, key_out, key_new, sizeof(key_new))) != 0 ||
@@ -378,13 +378,15 @@ pair_write(struct cmd_run *run, EVP_PKEY *key, const char *key_out,
 		r = pkit_seterr_sys(run->ctx, "%s", key_out);
 		goto out;
 	}
+	swapped = 1;
 	if (rename(crt_new, crt_out) != 0) {
+		/* the certificate stays staged for pair_recover() */
 		r = pkit_seterr_sys(run->ctx, "%s", crt_out);
 		goto out;
 	}
 	r = PKIT_OK;
 out:
-	if (r != 0) {
+	if (r != 0 && !swapped) {
 		(void)unlink(key_new);
 		(void)unlink(crt_new);
 	}
@@ -805,8 +807,10 @@ renew_main(struct cmd_run *run, int argc, char **argv, int rekey)
 	now = pkit_now(run->ctx);
 	if (!pkit_renew_due(&st.sched, now, pkit_renew_random())) {
 		fprintf(stderr, "certificate not %s: expires in %s\n",
-		    rekey ? "rekeyed" : "renewed", dur(((int64_t)
-		    st.sched.not_after - now) * PKIT_NS_PER_SEC, d, sizeof(d)));
+		    rekey ? "rekeyed" : "renewed", dur((int64_t)
+		    st.sched.not_after - now < INT64_MAX / PKIT_NS_PER_SEC ?
+		    ((int64_t)st.sched.not_after - now) * PKIT_NS_PER_SEC :
+		    INT64_MAX, d, sizeof(d)));
 		ret = EXIT_OK;
 		goto out;
 	}

@@ -45,6 +45,34 @@ test_expect_success "$ROUNDS renewals and rekeys, each killed at a random moment
 	test $killed -ge $((ROUNDS / 4))
 '
 
+test_expect_success 'a rekey killed between its two renames is finished by the next run' '
+	pkit ca rekey --force --out-cert n.crt --out-key n.key leaf.crt leaf.key 2>err &&
+	cp leaf.crt old.crt &&
+	cp n.key leaf.key && cp n.crt leaf.crt.pkit-new &&
+	! pair_ok 2>/dev/null &&
+	pkit ca renew --force leaf.crt leaf.key 2>err &&
+	! test -e leaf.crt.pkit-new &&
+	pair_ok &&
+	! cmp -s leaf.crt old.crt
+'
+
+test_expect_success 'one killed before its renames leaves the old pair, and the stage is dropped' '
+	cp leaf.crt old.crt && cp leaf.key old.key &&
+	echo partial >leaf.key.pkit-new && echo partial >leaf.crt.pkit-new &&
+	pkit ca renew --force leaf.crt leaf.key 2>err &&
+	! test -e leaf.key.pkit-new && ! test -e leaf.crt.pkit-new &&
+	pair_ok &&
+	cmp -s leaf.key old.key
+'
+
+test_expect_success 'a certificate valid until 9966: the schedule saturates, no overflow' '
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout long.key -subj /CN=long -days 2900000 -out long.crt 2>/dev/null &&
+	test_expect_code 1 pkit certificate needs-renewal --verbose long.crt >out 2>err &&
+	grep -q "does not need renewal" out &&
+	! grep -q "runtime error" err
+'
+
 test_expect_success 'the last pair still renews' '
 	pkit ca renew --force leaf.crt leaf.key 2>err &&
 	pair_ok &&

@@ -79,6 +79,15 @@ test_expect_success 'a CA, a certificate, a renewal, a revocation: the run' '
 	ca_stop
 '
 
+test_expect_success 'ca serve refuses an issuing key others can read' '
+	k="$PKITPATH/secrets/intermediate_ca_key" &&
+	chmod 640 "$k" &&
+	test_expect_code 1 pkit ca serve --password-file capw.txt >out 2>err;
+	st=$?; chmod 600 "$k" && test $st = 0 &&
+	test_one_line err &&
+	grep -q "intermediate_ca_key: private key is accessible by others (mode 0640)" err
+'
+
 test_expect_success 'the password, the keys and the tokens are in no log or output' '
 	: >secrets &&
 	echo "XYZZY-1" >>secrets &&

@@ -9,9 +9,9 @@
 # and a scratch corpus under BUILDDIR/fuzz-work/NAME that grows and is
 # kept between runs.  Crashes, leaks and timeouts are written to
 # BUILDDIR/fuzz-work/NAME/findings/.  A summary line per harness
-# ("NAME: N execs in S s, C corpus units, F findings") goes to stdout and
-# to BUILDDIR/fuzz-work/summary.txt.  Exit status 1 when any harness
-# found something.
+# ("NAME: N execs in S s, C corpus units, F findings (exit R)") goes to
+# stdout and to BUILDDIR/fuzz-work/summary.txt.  Exit status 1 when any
+# harness found something.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,16 +39,18 @@ for name in $names; do
 	# -jobs > 1 forks workers that each run the time; one is the default.
 	extra=
 	[ "$jobs" -gt 1 ] && extra="-jobs=$jobs -workers=$jobs"
+	t0=$(date +%s)
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 	nice -n 10 "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=16384 -print_final_stats=1 \
 		-artifact_prefix="$work/$name/findings/" $extra \
 		"$work/$name/corpus" "$here/corpus/$name" >"$log" 2>&1
 	rc=$?
+	took=$(( $(date +%s) - t0 ))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s+=$1} END {print s+0}')
 	units=$(ls "$work/$name/corpus" | wc -l)
 	found=$(ls "$work/$name/findings" | wc -l)
-	line="$name: $execs execs in $secs s, $units corpus units, $found findings (exit $rc)"
+	line="$name: $execs execs in $took s, $units corpus units, $found findings (exit $rc)"
 	echo "$line"
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $line" >>"$work/summary.txt"
 	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
