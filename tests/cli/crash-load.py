@@ -9,7 +9,8 @@
 #       send every token of OUT again; print "<status> <count>" lines
 #   crash-load.py one PORT ROOT PROV.json FP CA_URL [CSR]
 #       one /sign request with a fresh token for load.example: print its
-#       status and the seconds it took, and write the answer to "out"
+#       status and the seconds it took, and write the answer to "out";
+#       $EXTRA (a JSON object) is merged into the request
 #   crash-load.py csr OUT SANS EXTRA-BYTES
 #       a CSR for load.example with SANS more DNS names and an unknown
 #       extension of EXTRA-BYTES bytes
@@ -56,7 +57,9 @@ def minter(keyfile, fp, ca_url):
 if mode == "one":
     mint = minter(sys.argv[4], sys.argv[5], sys.argv[6])
     csrfile = sys.argv[7] if len(sys.argv) > 7 else "load.csr"
-    body = json.dumps({"csr": open(csrfile).read(), "ott": mint()})
+    req = {"csr": open(csrfile).read(), "ott": mint()}
+    req.update(json.loads(os.environ.get("EXTRA", "{}")))
+    body = json.dumps(req)
     start = time.time()
     try:
         st, answer = post(conn(), body)

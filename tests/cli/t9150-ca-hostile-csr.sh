@@ -72,6 +72,17 @@ test_expect_success 'a body over 1 MiB: 413 (or the connection closed), at once'
 	test "${secs%.*}" -lt 10
 '
 
+test_expect_success 'a notAfter in year 9999: 403 naming the duration, and it serves on' '
+	EXTRA="{\"notAfter\": \"9999-12-31T23:59:59Z\"}" one ok.csr >st &&
+	read status secs <st &&
+	test "$status" = 403 &&
+	grep -q "requested duration of [0-9]*s is more than the authorized maximum" out &&
+	EXTRA="{\"notBefore\": \"-2562047h\", \"notAfter\": \"2562047h\"}" one ok.csr >st &&
+	read status secs <st &&
+	case $status in 400|403) ;; *) cat out >&2; false ;; esac &&
+	test "$(one ok.csr | cut -d" " -f1)" = 201
+'
+
 test_expect_success 'twenty of each in a row: memory stays bounded, and it still issues' '
 	i=0 &&
 	while test $i -lt 20
