@@ -64,8 +64,8 @@ password_for(struct pkit_ctx *ctx, const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (pkit_jwe_parse(ctx, s, size, "fuzz", &jwe) == 0) {
-		p2c = jwe->nrcpt ? json_object_get(jwe->rcpts[0].joined, "p2c") :
-		    NULL;
+		p2c = jwe->nrcpt ? json_object_get(jwe->rcpts[0].joined,
+		    "p2c") : NULL;
 		if (json_is_integer(p2c) && json_integer_value(p2c) > 10000)
 			pw = NULL;
 		pkit_jwe_free(jwe);
