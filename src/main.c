@@ -59,6 +59,9 @@ main(int argc, char **argv)
 
 	check_fds();
 	signal(SIGPIPE, SIG_IGN);
+	/* A file over RLIMIT_FSIZE is a write error (EFBIG) to report, not
+	 * a signal that kills a server in the middle of its work. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* pkit sets every TLS and algorithm choice itself; the system's
 	 * openssl.cnf is neither needed nor wanted (and costs start-up). */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);

@@ -3,7 +3,8 @@
  * daemon (the schedule is src/lib/ca/renewer.c).
  *
  * Files are replaced atomically (temporary file, fsync, rename), so a
- * process killed at any moment leaves the old or the new file.  In the
+ * process killed at any moment leaves the old or the new file; a rekey's
+ * key and certificate are swapped as a pair (pair_write()).  In the
  * daemon, SIGHUP, SIGINT and SIGTERM are blocked and taken only between
  * renewals (sigtimedwait), never in the middle of one. */
 #include "config.h"
@@ -32,6 +33,7 @@
 #include "lib/ca/token.h"
 #include "lib/fs.h"
 #include "lib/key.h"
+#include "lib/secret.h"
 #include "lib/timeutil.h"
 #include "lib/x509.h"
 #include "lib/x509_build.h"
@@ -330,6 +332,83 @@ dur(int64_t ns, char *buf, size_t size)
 
 /* ---- one renewal ----------------------------------------------------- */
 
+/* A rekey replaces two files that must stay a pair.  Both are first
+ * written whole and synced as "<file>.pkit-new", then renamed: the key,
+ * then the certificate, with nothing in between.  A run killed before the
+ * key's rename leaves the old pair (and staged files that the next run
+ * removes); one killed between the two renames leaves the certificate
+ * staged, and the next run finishes the rename (pair_recover()). */
+#define PAIR_STAGED ".pkit-new"
+
+static int
+pair_staged(struct cmd_run *run, const char *path, char *buf, size_t size)
+{
+	if ((size_t)snprintf(buf, size, "%s%s", path, PAIR_STAGED) >= size)
+		return pkit_seterr(run->ctx, PKIT_ERR_ARG, "%s: path too long",
+		    path);
+	return PKIT_OK;
+}
+
+/* Finish or undo the pair update a killed rekey left behind. */
+static int
+pair_recover(struct cmd_run *run, const char *crt, const char *key)
+{
+	char crt_new[4096], key_new[4096];
+	int r;
+
+	if ((r = pair_staged(run, crt, crt_new, sizeof(crt_new))) != 0 ||
+	    (r = pair_staged(run, key, key_new, sizeof(key_new))) != 0)
+		return r;
+	if (pkit_file_exists(key_new)) {
+		/* the swap had not begun: the old pair stands */
+		if (unlink(key_new) != 0 ||
+		    (unlink(crt_new) != 0 && errno != ENOENT))
+			return pkit_seterr_sys(run->ctx, "%s", key_new);
+	} else if (pkit_file_exists(crt_new) && rename(crt_new, crt) != 0)
+		return pkit_seterr_sys(run->ctx, "%s", crt_new);
+	return PKIT_OK;
+}
+
+/* Replace key_out and crt_out with key and the PEM chain, as a pair. */
+static int
+pair_write(struct cmd_run *run, EVP_PKEY *key, const char *key_out,
+    const char *crt_out, const unsigned char *pem, size_t len)
+{
+	unsigned char *kpem = NULL;
+	size_t klen = 0;
+	char crt_new[4096], key_new[4096];
+	int r, swapped = 0;
+
+	if ((r = pair_staged(run, crt_out, crt_new, sizeof(crt_new))) != 0 ||
+	    (r = pair_staged(run, key_out, key_new, sizeof(key_new))) != 0 ||
+	    (r = pkit_key_private_encode(run->ctx, key, PKIT_KEY_PEM, NULL,
+	    &kpem, &klen)) != 0)
+		return r;
+	if ((r = pkit_file_write(run->ctx, key_new, kpem, klen,
+	    PKIT_WRITE_PRIVATE | PKIT_WRITE_FORCE)) != 0 ||
+	    (r = pkit_file_write(run->ctx, crt_new, pem, len,
+	    PKIT_WRITE_PRIVATE | PKIT_WRITE_FORCE)) != 0)
+		goto out;
+	if (rename(key_new, key_out) != 0) {
+		r = pkit_seterr_sys(run->ctx, "%s", key_out);
+		goto out;
+	}
+	swapped = 1;
+	if (rename(crt_new, crt_out) != 0) {
+		/* the certificate stays staged for pair_recover() */
+		r = pkit_seterr_sys(run->ctx, "%s", crt_out);
+		goto out;
+	}
+	r = PKIT_OK;
+out:
+	if (r != 0 && !swapped) {
+		(void)unlink(key_new);
+		(void)unlink(crt_new);
+	}
+	pkit_secret_free(kpem, klen);
+	return r;
+}
+
 /* Renew (or rekey) once: ask the CA, write the files, and make the new
  * certificate (and key) current. */
 static int
@@ -415,12 +494,11 @@ renew_once(struct renewer *st)
 		    "returned a certificate for another key", what);
 		goto out;
 	}
-	/* The key first: a new certificate is never left with the old key
-	 * it does not match. */
-	if (st->rekey && (r = cmd_key_write_private(run, key, st->key_out,
-	    NULL, 1)) != 0)
-		goto out;
-	if ((r = pkit_file_write(run->ctx, st->crt_out, pem, len,
+	if (st->rekey) {
+		if ((r = pair_write(run, key, st->key_out, st->crt_out, pem,
+		    len)) != 0)
+			goto out;
+	} else if ((r = pkit_file_write(run->ctx, st->crt_out, pem, len,
 	    PKIT_WRITE_PRIVATE | PKIT_WRITE_FORCE)) != 0)
 		goto out;
 	if ((r = pkit_renew_sched_cert(run->ctx, sk_X509_value(chain, 0),
@@ -729,8 +807,9 @@ renew_main(struct cmd_run *run, int argc, char **argv, int rekey)
 		goto out;
 	}
 
-	/* The certificate and its key. */
-	if ((r = pkit_x509_load_certs(run->ctx, crtfile, &st.chain)) != 0 ||
+	/* The certificate and its key (a rekey killed half-way finished). */
+	if ((r = pair_recover(run, crtfile, keyfile)) != 0 ||
+	    (r = pkit_x509_load_certs(run->ctx, crtfile, &st.chain)) != 0 ||
 	    (r = cmd_key_load_private(run, keyfile, o.password_file,
 	    o.insecure, &st.key)) != 0 ||
 	    (r = pkit_x509_check_key(run->ctx, sk_X509_value(st.chain, 0),
@@ -769,8 +848,10 @@ renew_main(struct cmd_run *run, int argc, char **argv, int rekey)
 	now = pkit_now(run->ctx);
 	if (!pkit_renew_due(&st.sched, now, pkit_renew_random())) {
 		fprintf(stderr, "certificate not %s: expires in %s\n",
-		    rekey ? "rekeyed" : "renewed", dur(((int64_t)
-		    st.sched.not_after - now) * PKIT_NS_PER_SEC, d, sizeof(d)));
+		    rekey ? "rekeyed" : "renewed", dur((int64_t)
+		    st.sched.not_after - now < INT64_MAX / PKIT_NS_PER_SEC ?
+		    ((int64_t)st.sched.not_after - now) * PKIT_NS_PER_SEC :
+		    INT64_MAX, d, sizeof(d)));
 		ret = EXIT_OK;
 		goto out;
 	}

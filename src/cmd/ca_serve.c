@@ -95,7 +95,8 @@ load_key(void *arg, struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	if (sc->password_file != NULL || cfg->password == NULL)
 		return cmd_key_load_private(sc->run, path, sc->password_file, 0,
 		    out);
-	if ((r = pkit_file_read(ctx, path, 1024 * 1024, &data, &len)) != 0)
+	if ((r = pkit_file_check_private(ctx, path)) != 0 ||
+	    (r = pkit_file_read(ctx, path, 1024 * 1024, &data, &len)) != 0)
 		return r;
 	r = pkit_key_parse_private(ctx, data, len, cfg->password, path, out);
 	pkit_secret_free(data, len);

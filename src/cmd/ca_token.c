@@ -158,6 +158,8 @@ signing_key(struct cmd_run *run, struct pkit_ca_client *c,
 		if ((r = pkit_file_read(run->ctx, f->key, KEYFILE_MAX, &data,
 		    &len)) != 0)
 			return r;
+		if ((r = pkit_file_check_private(run->ctx, f->key)) != 0)
+			goto out;
 		if (pkit_jwk_data_is_encrypted(data, len) ||
 		    pkit_key_is_encrypted(data, len)) {
 			snprintf(prompt, sizeof(prompt), "Please enter the "
@@ -165,9 +167,7 @@ signing_key(struct cmd_run *run, struct pkit_ca_client *c,
 			if ((r = cmd_password(run, password_file(f), prompt, 0,
 			    flag, &pw)) != 0)
 				goto out;
-		} else if ((r = pkit_file_check_private(run->ctx,
-		    f->key)) != 0)
-			goto out;
+		}
 		r = pkit_token_provisioner_keyfile(run->ctx, prov, data, len,
 		    pw, f->key, out);
 		goto out;

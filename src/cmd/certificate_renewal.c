@@ -124,9 +124,10 @@ cmd_needs_renewal(struct cmd_run *run, int argc, char **argv)
 			needs = window / PKIT_NS_PER_SEC >= (int64_t)(na - now);
 		if (o.verbose) {
 			pkit_time_format(na, when, sizeof(when));
-			pkit_duration_format(
-			    (int64_t)(na - now) * PKIT_NS_PER_SEC,
-			    left, sizeof(left));
+			/* saturated: a certificate may run to 9999 */
+			pkit_duration_format((int64_t)(na - now) <
+			    INT64_MAX / PKIT_NS_PER_SEC ? (int64_t)(na - now) *
+			    PKIT_NS_PER_SEC : INT64_MAX, left, sizeof(left));
 			if (o.bundle)
 				printf("%s #%d", args[0], i);
 			else

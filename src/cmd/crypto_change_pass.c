@@ -70,7 +70,7 @@ change_pass(struct cmd_run *run, int argc, char **argv)
 	const char *path, *out, *kty = NULL, *crv = NULL;
 	EVP_PKEY *key = NULL;
 	char **args, *pw = NULL, msg[sizeof(run->ctx->errbuf)];
-	int nargs, bits, r;
+	int nargs, bits, loose_ok, r;
 
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) != CMD_CONTINUE)
 		return r;
@@ -92,12 +92,16 @@ change_pass(struct cmd_run *run, int argc, char **argv)
 		form = PKIT_KEY_OPENSSH;
 	else if (!pkit_is_pem(in, inlen))
 		enc = PKIT_KEY_DER;
+	/* This verb repairs keys: an encrypted one others can read is
+	 * taken (its new file is 0600); a loose plain one needs --insecure,
+	 * as everywhere. */
+	loose_ok = o.insecure || pkit_key_is_encrypted(in, inlen);
 	pkit_secret_free(in, inlen);
 
 	if (strcmp(out, path) != 0 &&
 	    (r = cmd_may_overwrite(run, out, o.force)) != 0)
 		goto fail;
-	if ((r = cmd_key_load_private(run, path, o.password_file, o.insecure,
+	if ((r = cmd_key_load_private(run, path, o.password_file, loose_ok,
 	    &key)) != 0)
 		goto fail;
 	if (pkit_key_info(run->ctx, key, &kty, &crv, &bits) != 0)

@@ -78,8 +78,9 @@ cmd_jose_load_jwk(struct cmd_run *run, const char *path,
 		r = pkit_seterr(run->ctx, r, "%s: %s", display(path), msg);
 		goto out;
 	}
-	/* A private key in the clear must not be readable by others. */
-	if (pw == NULL && pkit_jwk_is_private(jwk) && !insecure &&
+	/* A private key file must not be readable by others, encrypted or
+	 * not (as ssh). */
+	if (pkit_jwk_is_private(jwk) && !insecure &&
 	    path != NULL && strcmp(path, "-") != 0 &&
 	    (r = pkit_file_check_private(run->ctx, path)) != 0)
 		goto out;

@@ -428,7 +428,7 @@ key_format(struct cmd_run *run, int argc, char **argv)
 		goto fail;
 	if ((priv = pkit_key_has_private(key))) {
 		/* Copying a secret: the key file must have been kept secret. */
-		if (!encrypted && !o.insecure &&
+		if (!o.insecure &&
 		    (r = pkit_file_check_private(run->ctx, args[0])) != 0)
 			goto fail;
 		if (pkit_key_info(run->ctx, key, &kty, &crv, &bits) != 0)

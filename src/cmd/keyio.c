@@ -22,6 +22,10 @@ cmd_key_load_private(struct cmd_run *run, const char *path,
 	int r;
 
 	*out = NULL;
+	/* As ssh: a key file others may read is refused, encrypted or not
+	 * (the password may be weak, and the file is a secret to guard). */
+	if (!insecure && (r = pkit_file_check_private(run->ctx, path)) != 0)
+		return r;
 	if ((r = pkit_file_read(run->ctx, path, 1024 * 1024, &data, &len)) != 0)
 		return r;
 	if (pkit_sshkey_is_encrypted(data, len)) {
@@ -36,8 +40,6 @@ cmd_key_load_private(struct cmd_run *run, const char *path,
 		if ((r = cmd_password(run, password_file, prompt, 0,
 		    "--password-file", &pw)) != 0)
 			goto out;
-	} else if (!insecure && (r = pkit_file_check_private(run->ctx, path)) != 0) {
-		goto out;
 	}
 	r = pkit_key_parse_private(run->ctx, data, len, pw, path, out);
 out:

@@ -1257,6 +1257,20 @@ aud_has(const json_t *aud, const char *want)
 	return 0;
 }
 
+/* A NumericDate claim as whole seconds, clamped to +-1e15 (about 30
+ * million years) so that a hostile value cannot overflow what follows. */
+static long long
+claim_time(const json_t *v)
+{
+	double d = json_number_value(v);
+
+	if (d > 1e15)
+		return 1000000000000000LL;
+	if (d < -1e15)
+		return -1000000000000000LL;
+	return (long long)d;
+}
+
 int
 pkit_jwt_check_claims(struct pkit_ctx *ctx, const json_t *claims,
     const struct pkit_jwt_verify_opts *o, time_t now)
@@ -1286,8 +1300,7 @@ pkit_jwt_check_claims(struct pkit_ctx *ctx, const json_t *claims,
 		if (!json_is_number(v)) {
 			add_problem(buf, sizeof(buf), "invalid nbf claim");
 			other = 1;
-		} else if ((t = (long long)json_number_value(v)) >
-		    (long long)now + o->skew) {
+		} else if ((t = claim_time(v)) > (long long)now + o->skew) {
 			add_problem(buf, sizeof(buf),
 			    "token not valid yet (nbf)");
 			timing = 1;
@@ -1298,7 +1311,7 @@ pkit_jwt_check_claims(struct pkit_ctx *ctx, const json_t *claims,
 			add_problem(buf, sizeof(buf), "invalid exp claim");
 			other = 1;
 		} else if (!o->no_exp_check && (long long)now - o->skew >=
-		    (t = (long long)json_number_value(v))) {
+		    (t = claim_time(v))) {
 			fmt_duration((long long)now - t, d, sizeof(d));
 			snprintf(msg, sizeof(msg),
 			    "token is expired by %s (exp)", d);
@@ -1310,8 +1323,7 @@ pkit_jwt_check_claims(struct pkit_ctx *ctx, const json_t *claims,
 		if (!json_is_number(v)) {
 			add_problem(buf, sizeof(buf), "invalid iat claim");
 			other = 1;
-		} else if ((long long)json_number_value(v) >
-		    (long long)now + o->skew) {
+		} else if (claim_time(v) > (long long)now + o->skew) {
 			add_problem(buf, sizeof(buf),
 			    "token issued in the future (iat)");
 			timing = 1;

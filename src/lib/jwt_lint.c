@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,6 +531,18 @@ when(double t, char *buf, size_t size)
 		pkit_time_format((time_t)t, buf, size);
 }
 
+/* A span of secs seconds in Go's duration form, or in plain seconds when
+ * it does not fit in int64 nanoseconds (claims are any JSON number). */
+static void
+span(double secs, char *buf, size_t size)
+{
+	if (secs >= 0 && secs < (double)(INT64_MAX / PKIT_NS_PER_SEC))
+		pkit_duration_format((int64_t)secs * PKIT_NS_PER_SEC, buf,
+		    size);
+	else
+		snprintf(buf, size, "%.0fs", secs);
+}
+
 static int
 c_exp_expired(struct lint *l, char *m, size_t n)
 {
@@ -541,8 +554,7 @@ c_exp_expired(struct lint *l, char *m, size_t n)
 	if ((double)l->now - l->skew < exp)
 		return 0;
 	when(exp, w, sizeof(w));
-	pkit_duration_format((int64_t)((double)l->now - exp) * PKIT_NS_PER_SEC,
-	    d, sizeof(d));
+	span((double)l->now - exp, d, sizeof(d));
 	snprintf(m, n, "the token expired at %s, %s ago", w, d);
 	return 1;
 }
@@ -615,10 +627,8 @@ c_lifetime(struct lint *l, char *m, size_t n)
 		return -1;
 	if (exp - start <= (double)l->max_lifetime)
 		return 0;
-	pkit_duration_format((int64_t)(exp - start) * PKIT_NS_PER_SEC, d,
-	    sizeof(d));
-	pkit_duration_format((int64_t)l->max_lifetime * PKIT_NS_PER_SEC, lim,
-	    sizeof(lim));
+	span(exp - start, d, sizeof(d));
+	span((double)l->max_lifetime, lim, sizeof(lim));
 	snprintf(m, n, "the token is valid for %s, longer than %s", d, lim);
 	return 1;
 }

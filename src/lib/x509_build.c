@@ -1543,7 +1543,9 @@ json_int(json_t *v, long *out)
 		*out = (long)json_integer_value(v);
 		return 0;
 	}
-	if (json_is_real(v) &&
+	/* in range before the cast: a template may hold any number */
+	if (json_is_real(v) && json_real_value(v) > -9e18 &&
+	    json_real_value(v) < 9e18 &&
 	    json_real_value(v) == (double)(long)json_real_value(v)) {
 		*out = (long)json_real_value(v);
 		return 0;

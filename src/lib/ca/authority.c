@@ -1429,6 +1429,17 @@ check_cnf(struct pkit_ctx *ctx, const struct pkit_ca_ott *tok,
 }
 
 /* The validity (step's profileDefaultDuration and validityValidator). */
+/* secs as a Go duration, or in plain seconds when it does not fit in
+ * int64 nanoseconds (a requested notAfter may be in year 9999). */
+static void
+secs_text(int64_t secs, char *buf, size_t size)
+{
+	if (secs > -(INT64_MAX / SEC) && secs < INT64_MAX / SEC)
+		pkit_duration_format(secs * SEC, buf, size);
+	else
+		snprintf(buf, size, "%llds", (long long)secs);
+}
+
 static int
 validity(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
     const struct pkit_ca_claims *claims, const struct pkit_ca_auth_sign_req *req,
@@ -1464,15 +1475,15 @@ validity(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	}
 	d = (int64_t)(na - nb);
 	if (d < min) {
-		pkit_duration_format(d * SEC, a, sizeof(a));
-		pkit_duration_format(min * SEC, b, sizeof(b));
+		secs_text(d, a, sizeof(a));
+		secs_text(min, b, sizeof(b));
 		pkit_ca_auth_refuse(why, 403, "requested duration of %s is less than "
 		    "the authorized minimum certificate duration of %s", a, b);
 		return pkit_seterr(ctx, PKIT_ERR_ARG, "%s", why->msg);
 	}
 	if (d > max + auth->backdate) {
-		pkit_duration_format(d * SEC, a, sizeof(a));
-		pkit_duration_format((max + auth->backdate) * SEC, b, sizeof(b));
+		secs_text(d, a, sizeof(a));
+		secs_text(max + auth->backdate, b, sizeof(b));
 		pkit_ca_auth_refuse(why, 403, "requested duration of %s is more than "
 		    "the authorized maximum certificate duration of %s", a, b);
 		return pkit_seterr(ctx, PKIT_ERR_ARG, "%s", why->msg);

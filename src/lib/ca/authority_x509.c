@@ -270,7 +270,13 @@ pkit_ca_auth_csr_read(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	int r = PKIT_ERR_FORMAT, unsupported;
 
 	*out = NULL;
-	if (len > 64 * 1024 || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	if (len > 64 * 1024) {
+		pkit_ca_auth_refuse(why, 400, "error decoding json");
+		r = pkit_seterr(ctx, PKIT_ERR_TOO_LARGE, "error decoding csr: "
+		    "%zu bytes, over the 64 KiB a CSR may have", len);
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
 	    !PEM_read_bio(bio, &name, &header, &data, &dlen) ||
 	    (strcmp(name, "CERTIFICATE REQUEST") != 0 &&
 	    strcmp(name, "NEW CERTIFICATE REQUEST") != 0) || *header != '\0') {

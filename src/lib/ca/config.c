@@ -632,6 +632,14 @@ parse_tls(struct pkit_ctx *ctx, const char *name, json_t *doc,
 			    "cipher suite", name, t->cipher_suites[i]);
 		if (suites[j].ossl == NULL)
 			continue;
+		/* step takes them; pkit serves forward secrecy and AEAD only */
+		if (strncmp(suites[j].ossl, "ECDHE-", 6) != 0 ||
+		    (strstr(suites[j].ossl, "-GCM-") == NULL &&
+		    strstr(suites[j].ossl, "CHACHA20") == NULL))
+			return pkit_seterr(ctx, PKIT_ERR_FORMAT,
+			    "%s: tls.cipherSuites: '%s' is refused: only "
+			    "ECDHE suites with AES-GCM or ChaCha20-Poly1305 "
+			    "are served", name, t->cipher_suites[i]);
 		len = strlen(buf);
 		snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ":" : "",
 		    suites[j].ossl);

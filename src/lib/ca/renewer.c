@@ -10,20 +10,31 @@
 #include "lib/ca/renewer.h"
 #include "lib/timeutil.h"
 
+/* Seconds as nanoseconds, saturated: a certificate may run to 9999. */
+static int64_t
+sec_ns(int64_t secs)
+{
+	if (secs >= INT64_MAX / PKIT_NS_PER_SEC)
+		return INT64_MAX;
+	if (secs <= -(INT64_MAX / PKIT_NS_PER_SEC))
+		return -INT64_MAX;
+	return secs * PKIT_NS_PER_SEC;
+}
+
 /* The lifetime in nanoseconds; at least one second. */
 static int64_t
 lifetime(const struct pkit_renew_sched *s)
 {
 	time_t d = s->not_after - s->not_before;
 
-	return (d > 0 ? (int64_t)d : 1) * PKIT_NS_PER_SEC;
+	return sec_ns(d > 0 ? (int64_t)d : 1);
 }
 
 /* Time left until the end, in nanoseconds (negative once expired). */
 static int64_t
 remaining(const struct pkit_renew_sched *s, time_t now)
 {
-	return ((int64_t)s->not_after - (int64_t)now) * PKIT_NS_PER_SEC;
+	return sec_ns((int64_t)s->not_after - (int64_t)now);
 }
 
 /* A value in [0, n) from rnd; 0 when n <= 0. */

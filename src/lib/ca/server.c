@@ -2399,6 +2399,11 @@ worker_release(struct worker *w)
 		event_free(w->drain_ev);
 	if (w->lfd != -1)
 		close(w->lfd);
+	/* A bufferevent freed with a deferred callback pending is released
+	 * only when that callback runs: let them run before the base goes
+	 * (connections closed just before a stop leaked otherwise). */
+	if (w->base != NULL)
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	pkit_ctx_release(&w->ctx);
