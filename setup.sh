@@ -18,7 +18,7 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libsodium-dev libreadline-dev libevent-dev libsqlite3-dev libpq-dev
 	libcmocka-dev"
 TEST_DEPS="openssl openssh-client openssh-server python3 python3-jwcrypto
-	curl man-db groff-base zsh fish postgresql util-linux hyperfine nginx-light
+	curl jq man-db groff-base zsh fish postgresql util-linux hyperfine nginx-light
 	certbot lego dehydrated dnsmasq-base clang libclang-rt-14-dev
 	python3-cryptography"
 # node and npm may come from elsewhere (a NodeSource build conflicts with
