@@ -11,6 +11,9 @@
 #   kept     bench/jose_bench -k RUNS times: pkit's verification next to
 #            the signature alone with its OpenSSL contexts set up once
 #            per key (what pkit's per-key cache does: the floor); medians;
+#   jws      bench/jose_bench -j RUNS times: verification at the JWS layer
+#            (compact JWS, header parsed, no claims) and of the whole JWT,
+#            both next to the raw verification; medians;
 #   speed    `openssl speed -seconds 3 ecdsap256 rsa2048 ed25519`;
 #   process  whole-process `pkit crypto jwt verify` of an ES256 token next
 #            to `pkit path` and `pkit version` start-up: hyperfine RUNS
@@ -21,7 +24,7 @@ set -eu
 
 BUILD=${1:-.}
 test $# -gt 0 && shift
-STEPS=${*:-inproc kept speed process}
+STEPS=${*:-inproc kept jws speed process}
 RUNS=${RUNS:-5}
 make -C "$BUILD" -s pkit bench/jose_bench ||
 	{ test -x "$BUILD/bench/jose_bench" && echo "# (using the last build)"; }
@@ -115,6 +118,46 @@ kept() {
 	}'
 }
 
+jws() {
+	load
+	i=1
+	while test "$i" -le "$RUNS"; do
+		echo "## jose_bench -j run $i of $RUNS"
+		# shellcheck disable=SC2086
+		"$BENCH" -j ${BENCH_ARGS:-} | tee -a "$TMP/jws"
+		i=$((i + 1))
+	done
+	load
+	echo "## median of $RUNS runs"
+	grep '^| [A-Z]' "$TMP/jws" | grep -v '^| alg' | awk -F'|' '
+	function med(s,    a, n, t, i, j) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++)	# insertion sort
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{
+		alg = $2; gsub(/ /, "", alg)
+		if (!(alg in seen)) { seen[alg] = 1; order[++nalg] = alg }
+		rv[alg] = rv[alg] " " $3; sv[alg] = sv[alg] " " $4
+		tv[alg] = tv[alg] " " $6
+	}
+	END {
+		print "| alg | raw verify/s | pkit JWS verify/s | overhead " \
+		    "| pkit JWT verify/s | overhead |"
+		print "|---|---:|---:|---:|---:|---:|"
+		for (k = 1; k <= nalg; k++) {
+			a = order[k]
+			v1 = med(rv[a]); v2 = med(sv[a]); v3 = med(tv[a])
+			printf "| %s | %.0f | %.0f | %+.0f%% | %.0f | %+.0f%% |\n",
+			    a, v1, v2, (v1 / v2 - 1) * 100, v3,
+			    (v1 / v3 - 1) * 100
+		}
+	}'
+}
+
 speed() {
 	load
 	echo "## openssl speed -seconds 3 ecdsap256 rsa2048 ed25519"
@@ -178,8 +221,8 @@ process() {
 
 for s in $STEPS; do
 	case $s in
-	inproc | kept | speed | process) $s ;;
-	*) echo "usage: bench/jose.sh [BUILD_DIR [inproc|kept|speed|process ...]]" >&2
+	inproc | kept | jws | speed | process) $s ;;
+	*) echo "usage: bench/jose.sh [BUILD_DIR [inproc|kept|jws|speed|process ...]]" >&2
 	   exit 2 ;;
 	esac
 done

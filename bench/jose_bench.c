@@ -12,7 +12,7 @@
  * JOSE signature, so both sides work on the same key and bytes.
  *
  *   make bench/jose_bench
- *   bench/jose_bench [-t SECONDS] [-r ROUNDS] [ALG ...]
+ *   bench/jose_bench [-j | -k] [-t SECONDS] [-r ROUNDS] [ALG ...]
  *   bench/jose_bench -p OP [-n COUNT] [ALG ...]
  *
  * Times are CPU time of the process (as `openssl speed` reports), so a
@@ -28,8 +28,14 @@
  * what pkit's own per-key cache does.  It is the floor under any JOSE
  * verification.
  *
+ * -j prints verification at the JWS layer: "pkit JWS verify" is
+ * pkit_jws_parse() + pkit_jws_verify() + pkit_jws_free() of the same
+ * compact token with the public key and pinned alg (the header parsed, the
+ * payload decoded but not parsed, no claims), next to the raw verification
+ * and to pkit_jwt_verify(); both overheads are against the raw one.
+ *
  * -p runs one operation (raw-sign, sign, raw-verify, verify,
- * raw-verify-kept) COUNT times
+ * raw-verify-kept, jws-verify) COUNT times
  * (default 1000) and prints nothing, for profilers:
  *   valgrind --tool=callgrind --toggle-collect=op_jose_verify \
  *       bench/jose_bench -p verify RS256
@@ -249,6 +255,25 @@ op_jose_verify(struct bench *b)
 	    &b->vo, NULL, NULL) == 0;
 }
 
+/* The JWS layer alone: the compact token parsed (header decoded and
+ * parsed, payload decoded, not parsed) and its signature verified with the
+ * key and the pinned alg, as `pkit crypto jws verify` does; no claims. */
+static int
+op_jws_verify(struct bench *b)
+{
+	struct pkit_jws *jws = NULL;
+	struct pkit_jws_verify_opts o;
+	int ok;
+
+	memset(&o, 0, sizeof(o));
+	o.alg = b->a->alg;
+	ok = pkit_jws_parse(&b->ctx, b->token, b->token_len, "token",
+	    &jws) == 0 && pkit_jws_verify(&b->ctx, jws, b->pub, &o,
+	    NULL) == 0;
+	pkit_jws_free(jws);
+	return ok;
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 static struct pkit_jwk_key *
@@ -385,7 +410,7 @@ bench_setup(struct bench *b, const struct bench_alg *a)
 	}
 	kept_setup(b);
 	if (!op_raw_sign(b) || !op_raw_verify(b) || !op_jose_sign(b) ||
-	    !op_raw_verify_kept(b))
+	    !op_raw_verify_kept(b) || !op_jws_verify(b))
 		die(a->alg, &b->ctx);
 }
 
@@ -513,6 +538,42 @@ run_kept(const struct bench_alg *a, double secs, int rounds, int first)
 	bench_free(&b);
 }
 
+/* -j: verification at the JWS layer next to the raw signature and to the
+ * whole JWT verification. */
+static void
+run_jws(const struct bench_alg *a, double secs, int rounds, int first)
+{
+	int (*const ops[3])(struct bench *) = {
+		op_raw_verify, op_jws_verify, op_jose_verify
+	};
+	double *v[3], m[3];
+	struct bench b;
+	int i, k;
+
+	bench_setup(&b, a);
+	if (first) {
+		printf("| alg | raw verify/s | pkit JWS verify/s | overhead "
+		    "| pkit JWT verify/s | overhead |\n");
+		printf("|---|---:|---:|---:|---:|---:|\n");
+	}
+	for (k = 0; k < 3; k++)
+		if ((v[k] = calloc((size_t)rounds, sizeof(double))) == NULL)
+			die("out of memory", NULL);
+	measure(&b, op_jws_verify, secs / 4);	/* warm up */
+	for (i = 0; i < rounds; i++)
+		for (k = 0; k < 3; k++)
+			v[k][i] = measure(&b, ops[k], secs);
+	for (k = 0; k < 3; k++) {
+		m[k] = median(v[k], rounds);
+		free(v[k]);
+	}
+	printf("| %s | %.0f | %.0f | %+.1f%% | %.0f | %+.1f%% |\n", a->alg,
+	    m[0], m[1], (m[0] / m[1] - 1) * 100, m[2],
+	    (m[0] / m[2] - 1) * 100);
+	fflush(stdout);
+	bench_free(&b);
+}
+
 static const struct bench_op {
 	const char *name;
 	int (*fn)(struct bench *);
@@ -522,6 +583,7 @@ static const struct bench_op {
 	{ "raw-verify", op_raw_verify },
 	{ "verify", op_jose_verify },
 	{ "raw-verify-kept", op_raw_verify_kept },
+	{ "jws-verify", op_jws_verify },
 };
 
 #define NALGS	(sizeof(bench_algs) / sizeof(bench_algs[0]))
@@ -544,10 +606,10 @@ run_one(const struct bench_alg *a, int (*fn)(struct bench *), long count)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: jose_bench [-k] [-t seconds] [-r rounds] "
-	    "[alg ...]\n"
+	fprintf(stderr, "usage: jose_bench [-j | -k] [-t seconds] "
+	    "[-r rounds] [alg ...]\n"
 	    "       jose_bench -p raw-sign|sign|raw-verify|verify|"
-	    "raw-verify-kept [-n count] [alg ...]\n");
+	    "raw-verify-kept|jws-verify [-n count] [alg ...]\n");
 	exit(2);
 }
 
@@ -559,10 +621,13 @@ main(int argc, char **argv)
 	int want[NALGS];
 	long count = 1000;
 	size_t i;
-	int c, j, rounds = 5, kept = 0;
+	int c, j, rounds = 5, kept = 0, jwsl = 0;
 
-	while ((c = getopt(argc, argv, "kn:p:r:t:")) != -1) {
+	while ((c = getopt(argc, argv, "jkn:p:r:t:")) != -1) {
 		switch (c) {
+		case 'j':
+			jwsl = 1;
+			break;
 		case 'k':
 			kept = 1;
 			break;
@@ -586,7 +651,7 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (secs <= 0 || rounds < 1 || count < 1)
+	if (secs <= 0 || rounds < 1 || count < 1 || (kept && jwsl))
 		usage();
 	for (i = 0; i < NALGS; i++)
 		want[i] = optind == argc;
@@ -615,7 +680,9 @@ main(int argc, char **argv)
 	    rounds, secs);
 	for (i = 0, j = 1; i < NALGS; i++) {
 		if (want[i]) {
-			if (kept)
+			if (jwsl)
+				run_jws(&bench_algs[i], secs, rounds, j);
+			else if (kept)
 				run_kept(&bench_algs[i], secs, rounds, j);
 			else
 				run(&bench_algs[i], secs, rounds, j);
