@@ -199,8 +199,8 @@ out:
 /* ---- replies ---------------------------------------------------------------- */
 
 /* Answer a refusal: the detail (ctx's message) goes to the log. */
-static void
-refuse(struct pkit_ca_req *req, const struct pkit_ca_refusal *why,
+void
+pkit_ca_api_refuse(struct pkit_ca_req *req, const struct pkit_ca_refusal *why,
     const char *detail)
 {
 	if (detail != NULL && *detail != '\0')
@@ -211,14 +211,14 @@ refuse(struct pkit_ca_req *req, const struct pkit_ca_refusal *why,
 		pkit_ca_reply_error(req, why->status, NULL);
 }
 
-static void
-refuse_msg(struct pkit_ca_req *req, int status, const char *msg,
+void
+pkit_ca_api_refuse_msg(struct pkit_ca_req *req, int status, const char *msg,
     const char *detail)
 {
 	struct pkit_ca_refusal why;
 
 	pkit_ca_auth_refuse(&why, status, "%s", msg != NULL ? msg : "");
-	refuse(req, &why, detail);
+	pkit_ca_api_refuse(req, &why, detail);
 }
 
 static void
@@ -259,7 +259,7 @@ answer_cb(evutil_socket_t fd, short what, void *arg)
 	for (; p != NULL; p = next) {
 		next = p->next;
 		if (p->failed)
-			refuse(p->req, &p->why, p->err);
+			pkit_ca_api_refuse(p->req, &p->why, p->err);
 		else {
 			log_cert(p->req, p->cert);
 			pkit_ca_reply(p->req, 201, "application/json", p->body,
@@ -382,12 +382,12 @@ issue(struct pkit_ca_req *req, struct api_state *st,
 
 	if (pkit_ca_auth_response(ctx, st->auth, cert, &body, &len) != 0) {
 		pkit_ca_issued_free(cert);
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		return PKIT_CA_DONE;
 	}
 	if (st->db_type == NULL) {
 		if (pkit_ca_auth_record(ctx, st->auth, NULL, cert, &why) != 0)
-			refuse(req, &why, ctx->errbuf);
+			pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		else {
 			log_cert(req, cert);
 			pkit_ca_reply(req, 201, "application/json", body, len);
@@ -399,7 +399,7 @@ issue(struct pkit_ca_req *req, struct api_state *st,
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		free(body);
 		pkit_ca_issued_free(cert);
-		refuse_msg(req, 500, NULL, "out of memory");
+		pkit_ca_api_refuse_msg(req, 500, NULL, "out of memory");
 		return PKIT_CA_DONE;
 	}
 	p->base = pkit_ca_req_base(req);
@@ -418,8 +418,8 @@ issue(struct pkit_ca_req *req, struct api_state *st,
 /* ---- request bodies --------------------------------------------------------- */
 
 /* The JSON object of the body; NULL after answering 400. */
-static json_t *
-read_json(struct pkit_ca_req *req)
+json_t *
+pkit_ca_api_read_json(struct pkit_ca_req *req)
 {
 	const unsigned char *body;
 	json_error_t e;
@@ -430,7 +430,8 @@ read_json(struct pkit_ca_req *req)
 	doc = json_loadb((const char *)body, len, 0, &e);
 	if (doc == NULL || !json_is_object(doc)) {
 		json_decref(doc);
-		refuse_msg(req, 400, "error decoding json", len == 0 ?
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json",
+		    len == 0 ?
 		    "error decoding json: EOF" : "error decoding json");
 		return NULL;
 	}
@@ -439,8 +440,8 @@ read_json(struct pkit_ca_req *req)
 
 /* A string member: 1 set (non-empty), 0 absent, null or "", -1 not a
  * string (the body does not decode as step's type). */
-static int
-member_str(const json_t *doc, const char *key, const char **out)
+int
+pkit_ca_api_member_str(const json_t *doc, const char *key, const char **out)
 {
 	const json_t *v = json_object_get(doc, key);
 
@@ -467,19 +468,20 @@ read_csr(struct pkit_ca_req *req, void *arg, const json_t *doc)
 	struct pkit_ca_refusal why;
 	struct pkit_ca_csr *csr = NULL;
 	const char *pem;
-	int have = member_str(doc, "csr", &pem);
+	int have = pkit_ca_api_member_str(doc, "csr", &pem);
 
 	if (have < 0) {
-		refuse_msg(req, 400, "error decoding json", "error decoding csr");
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json",
+		    "error decoding csr");
 		return NULL;
 	}
 	if (have == 0) {
-		refuse_msg(req, 400, "missing csr", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing csr", NULL);
 		return NULL;
 	}
 	if (pkit_ca_auth_csr_read(ctx, state(req, arg)->auth, pem, strlen(pem),
 	    &csr, &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		return NULL;
 	}
 	return csr;
@@ -508,31 +510,33 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	struct pkit_ca_csr *csr = NULL;
 	int ret = PKIT_CA_DONE, a, b;
 
-	if ((doc = read_json(req)) == NULL)
+	if ((doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
 	memset(&sr, 0, sizeof(sr));
-	if ((a = member_str(doc, "notBefore", &sr.not_before)) < 0 ||
-	    (b = member_str(doc, "notAfter", &sr.not_after)) < 0) {
-		refuse_msg(req, 400, "error decoding json", "error decoding "
+	if ((a = pkit_ca_api_member_str(doc, "notBefore",
+	    &sr.not_before)) < 0 ||
+	    (b = pkit_ca_api_member_str(doc, "notAfter", &sr.not_after)) < 0) {
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json",
+		    "error decoding "
 		    "json: notBefore and notAfter are strings");
 		goto out;
 	}
 	if ((csr = read_csr(req, arg, doc)) == NULL)
 		goto out;
-	if (member_str(doc, "ott", &ott) <= 0) {
-		refuse_msg(req, 400, "missing ott", NULL);
+	if (pkit_ca_api_member_str(doc, "ott", &ott) <= 0) {
+		pkit_ca_api_refuse_msg(req, 400, "missing ott", NULL);
 		goto out;
 	}
 	if (pkit_ca_auth_token(ctx, st->auth, ott, strlen(ott), PKIT_CA_AUD_SIGN,
 	    &tok) != 0) {
-		refuse_msg(req, 401, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 401, NULL, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_req_log(req, "provisioner", "%s", pkit_ca_auth_prov_name(tok->prov));
 	sr.csr = csr;
 	sr.template_data = json_object_get(doc, "templateData");
 	if (pkit_ca_auth_sign(ctx, st->auth, tok, &sr, &cert, &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	ret = issue(req, st, cert);
@@ -579,23 +583,24 @@ renew(struct pkit_ca_req *req, void *arg, int rekey)
 	else if (!rekey && (token = bearer(req)) != NULL) {
 		if (pkit_ca_auth_renew_token(ctx, st->auth, token,
 		    strlen(token), &crt, &tok) != 0) {
-			refuse_msg(req, 401, NULL, ctx->errbuf);
+			pkit_ca_api_refuse_msg(req, 401, NULL, ctx->errbuf);
 			goto out;
 		}
 	} else {
-		refuse_msg(req, 400, "missing client certificate", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing client certificate",
+		    NULL);
 		goto out;
 	}
-	if (rekey && ((doc = read_json(req)) == NULL ||
+	if (rekey && ((doc = pkit_ca_api_read_json(req)) == NULL ||
 	    (csr = read_csr(req, arg, doc)) == NULL))
 		goto out;
 	if ((s = slot_get(ctx, st, pkit_ca_req_base(req))) == NULL) {
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		goto out;
 	}
 	if (pkit_ca_auth_renew(ctx, st->auth, s->db, crt, csr, &cert,
 	    &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	if (tok != NULL) {
@@ -641,45 +646,47 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 	json_t *doc;
 	json_int_t code = 0;
 
-	if ((doc = read_json(req)) == NULL)
+	if ((doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
 	memset(&rr, 0, sizeof(rr));
 	v = json_object_get(doc, "reasonCode");
 	pv = json_object_get(doc, "passive");
-	if (member_str(doc, "serial", &rr.serial) < 0 ||
-	    member_str(doc, "ott", &ott) < 0 ||
-	    member_str(doc, "reason", &rr.reason) < 0 ||
+	if (pkit_ca_api_member_str(doc, "serial", &rr.serial) < 0 ||
+	    pkit_ca_api_member_str(doc, "ott", &ott) < 0 ||
+	    pkit_ca_api_member_str(doc, "reason", &rr.reason) < 0 ||
 	    (v != NULL && !json_is_null(v) && !json_is_integer(v)) ||
 	    (pv != NULL && !json_is_null(pv) && !json_is_boolean(pv))) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (json_is_integer(v))
 		code = json_integer_value(v);
 	/* step's RevokeRequest.Validate() */
 	if (rr.serial == NULL) {
-		refuse_msg(req, 400, "missing serial", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing serial", NULL);
 		goto out;
 	}
 	if (pkit_ca_auth_serial(ctx, rr.serial, &dec, hex) != 0) {
-		refuse_msg(req, 400, ctx->errbuf, NULL);
+		pkit_ca_api_refuse_msg(req, 400, ctx->errbuf, NULL);
 		goto out;
 	}
 	pkit_ca_req_log(req, "serial", "%s", dec);
 	if (code < 0 || code > 10) {
-		refuse_msg(req, 400, "reasonCode out of bounds", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "reasonCode out of bounds",
+		    NULL);
 		goto out;
 	}
 	rr.reason_code = (int)code;
 	if (!json_is_true(pv)) {
-		refuse_msg(req, 501, "non-passive revocation not implemented",
+		pkit_ca_api_refuse_msg(req, 501,
+		    "non-passive revocation not implemented",
 		    NULL);
 		goto out;
 	}
 	if (ott != NULL) {
 		if (pkit_ca_auth_token(ctx, st->auth, ott, strlen(ott),
 		    PKIT_CA_AUD_REVOKE, &tok) != 0) {
-			refuse_msg(req, 401, NULL, ctx->errbuf);
+			pkit_ca_api_refuse_msg(req, 401, NULL, ctx->errbuf);
 			goto out;
 		}
 		pkit_ca_req_log(req, "provisioner", "%s",
@@ -688,11 +695,11 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 	} else
 		rr.peer = pkit_ca_req_peer(req);
 	if ((s = slot_get(ctx, st, pkit_ca_req_base(req))) == NULL) {
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		goto out;
 	}
 	if (pkit_ca_auth_revoke(ctx, st->auth, s->db, &rr, NULL, &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_req_log(req, "reason-code", "%d", rr.reason_code);

@@ -94,28 +94,6 @@ state(struct pkit_ca_req *req, void *arg)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void
-refuse(struct pkit_ca_req *req, const struct pkit_ca_refusal *why,
-    const char *detail)
-{
-	if (detail != NULL && *detail != '\0')
-		pkit_ca_req_log(req, "error", "%s", detail);
-	if (why->msg[0] != '\0')
-		pkit_ca_reply_error(req, why->status, "%s", why->msg);
-	else
-		pkit_ca_reply_error(req, why->status, NULL);
-}
-
-static void
-refuse_msg(struct pkit_ca_req *req, int status, const char *msg,
-    const char *detail)
-{
-	struct pkit_ca_refusal why = { 500, "" };
-
-	pkit_ca_auth_refuse(&why, status, "%s", msg != NULL ? msg : "");
-	refuse(req, &why, detail);
-}
-
 /* 1 when the CA has SSH keys; otherwise answers step-ca's 501. */
 static int
 enabled(struct pkit_ca_req *req, const struct ssh_state *st)
@@ -126,46 +104,10 @@ enabled(struct pkit_ca_req *req, const struct ssh_state *st)
 	pkit_ca_ssh_keys(st->ssh, PKIT_SSHCERT_HOST, &nh);
 	if (nu + nh > 0)
 		return 1;
-	refuse_msg(req, 501, "ssh certificate flows are not enabled",
+	pkit_ca_api_refuse_msg(req, 501,
+	    "ssh certificate flows are not enabled",
 	    "ca.json has no ssh keys");
 	return 0;
-}
-
-static json_t *
-read_json(struct pkit_ca_req *req)
-{
-	const unsigned char *body;
-	json_error_t e;
-	json_t *doc;
-	size_t len;
-
-	body = pkit_ca_req_body(req, &len);
-	doc = json_loadb((const char *)body, len, 0, &e);
-	if (doc == NULL || !json_is_object(doc)) {
-		json_decref(doc);
-		refuse_msg(req, 400, "error decoding json", len == 0 ?
-		    "error decoding json: EOF" : "error decoding json");
-		return NULL;
-	}
-	return doc;
-}
-
-/* A string member: 1 set, 0 absent/null/"", -1 not a string. */
-static int
-member_str(const json_t *doc, const char *key, const char **out)
-{
-	const json_t *v = json_object_get(doc, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || strlen(json_string_value(v)) !=
-	    json_string_length(v))
-		return -1;
-	if (json_string_length(v) == 0)
-		return 0;
-	*out = json_string_value(v);
-	return 1;
 }
 
 /* A base64 SSH public key of a body; NULL after answering 400. */
@@ -178,10 +120,10 @@ read_key(struct pkit_ca_req *req, const json_t *doc, const char *name,
 	const char *b64;
 	EVP_PKEY *key = NULL;
 	size_t len = 0;
-	int have = member_str(doc, name, &b64);
+	int have = pkit_ca_api_member_str(doc, name, &b64);
 
 	if (have < 0) {
-		refuse_msg(req, 400, "error decoding json", name);
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", name);
 		return NULL;
 	}
 	if (have == 0) {
@@ -189,7 +131,7 @@ read_key(struct pkit_ca_req *req, const json_t *doc, const char *name,
 			char msg[64];
 
 			snprintf(msg, sizeof(msg), "missing %s", name);
-			refuse_msg(req, 400, msg, NULL);
+			pkit_ca_api_refuse_msg(req, 400, msg, NULL);
 		}
 		return NULL;
 	}
@@ -199,7 +141,7 @@ read_key(struct pkit_ca_req *req, const json_t *doc, const char *name,
 		char msg[sizeof(ctx->errbuf)];
 
 		snprintf(msg, sizeof(msg), "%s", ctx->errbuf);
-		refuse_msg(req, 400, "error decoding json", msg);
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", msg);
 		key = NULL;
 	}
 	free(blob);
@@ -248,7 +190,7 @@ issue(struct pkit_ca_req *req, struct ssh_state *st,
 	    (add_user != NULL && put_cert(ctx, resp, "addUserCrt",
 	    add_user) != 0)) {
 		json_decref(resp);
-		refuse_msg(req, 500, NULL, "out of memory");
+		pkit_ca_api_refuse_msg(req, 500, NULL, "out of memory");
 		return;
 	}
 	pthread_mutex_lock(&st->lock);
@@ -257,7 +199,7 @@ issue(struct pkit_ca_req *req, struct ssh_state *st,
 	pthread_mutex_unlock(&st->lock);
 	if (r != 0) {
 		json_decref(resp);
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		return;
 	}
 	log_cert(req, crt);
@@ -283,27 +225,28 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	size_t i;
 	int r;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
 	memset(&sr, 0, sizeof(sr));
 	pv = json_object_get(doc, "principals");
-	if (member_str(doc, "certType", &sr.cert_type) < 0 ||
-	    member_str(doc, "keyID", &sr.key_id) < 0 ||
-	    member_str(doc, "validAfter", &sr.valid_after) < 0 ||
-	    member_str(doc, "validBefore", &sr.valid_before) < 0 ||
+	if (pkit_ca_api_member_str(doc, "certType", &sr.cert_type) < 0 ||
+	    pkit_ca_api_member_str(doc, "keyID", &sr.key_id) < 0 ||
+	    pkit_ca_api_member_str(doc, "validAfter", &sr.valid_after) < 0 ||
+	    pkit_ca_api_member_str(doc, "validBefore", &sr.valid_before) < 0 ||
 	    (pv != NULL && !json_is_null(pv) && !json_is_array(pv))) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (json_array_size(pv) > 0) {
 		if ((princ = calloc(json_array_size(pv), sizeof(*princ))) ==
 		    NULL) {
-			refuse_msg(req, 500, NULL, "out of memory");
+			pkit_ca_api_refuse_msg(req, 500, NULL, "out of memory");
 			goto out;
 		}
 		json_array_foreach(pv, i, v) {
 			if (!json_is_string(v) || json_string_length(v) == 0) {
-				refuse_msg(req, 400, "error decoding json",
+				pkit_ca_api_refuse_msg(req, 400,
+				    "error decoding json",
 				    "principals are non-empty strings");
 				goto out;
 			}
@@ -313,32 +256,32 @@ h_sign(struct pkit_ca_req *req, void *arg)
 	}
 	if (sr.cert_type != NULL && strcmp(sr.cert_type, "user") != 0 &&
 	    strcmp(sr.cert_type, "host") != 0) {
-		refuse_msg(req, 400, "unknown certType", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "unknown certType", NULL);
 		goto out;
 	}
 	if ((sr.key = read_key(req, doc, "publicKey", 1)) == NULL)
 		goto out;
-	if ((r = member_str(doc, "addUserPublicKey", &ott)) < 0) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+	if ((r = pkit_ca_api_member_str(doc, "addUserPublicKey", &ott)) < 0) {
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (r > 0 && (sr.add_user_key = read_key(req, doc, "addUserPublicKey",
 	    1)) == NULL)
 		goto out;
-	if (member_str(doc, "ott", &ott) <= 0) {
-		refuse_msg(req, 400, "missing ott", NULL);
+	if (pkit_ca_api_member_str(doc, "ott", &ott) <= 0) {
+		pkit_ca_api_refuse_msg(req, 400, "missing ott", NULL);
 		goto out;
 	}
 	if (pkit_ca_auth_token(ctx, st->auth, ott, strlen(ott),
 	    PKIT_CA_AUD_SIGN, &tok) != 0) {
-		refuse_msg(req, 401, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 401, NULL, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_req_log(req, "provisioner", "%s",
 	    pkit_ca_auth_prov_name(tok->prov));
 	if (pkit_ca_ssh_sign(ctx, st->auth, st->ssh, tok, &sr, &crt, &au,
 	    &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	issue(req, st, tok, crt, au);
@@ -367,10 +310,10 @@ renew(struct pkit_ca_req *req, void *arg, int rekey)
 	json_t *doc;
 	int r;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
-	if (member_str(doc, "ott", &ott) <= 0) {
-		refuse_msg(req, 400, "missing ott", NULL);
+	if (pkit_ca_api_member_str(doc, "ott", &ott) <= 0) {
+		pkit_ca_api_refuse_msg(req, 400, "missing ott", NULL);
 		goto out;
 	}
 	if (rekey && (key = read_key(req, doc, "publicKey", 1)) == NULL)
@@ -381,13 +324,13 @@ renew(struct pkit_ca_req *req, void *arg, int rekey)
 	    &why);
 	pthread_mutex_unlock(&st->lock);
 	if (r != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_req_log(req, "renewing", "%" PRIu64, old->serial);
 	if (pkit_ca_ssh_renew(ctx, st->auth, st->ssh, tok, old, key, &crt,
 	    &why) != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	issue(req, st, tok, crt, NULL);
@@ -430,36 +373,38 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 	json_int_t code = 0;
 	int r, is_pop = 0;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
 	v = json_object_get(doc, "reasonCode");
 	pv = json_object_get(doc, "passive");
-	if (member_str(doc, "serial", &serial) < 0 ||
-	    member_str(doc, "ott", &ott) < 0 ||
-	    member_str(doc, "reason", &reason) < 0 ||
+	if (pkit_ca_api_member_str(doc, "serial", &serial) < 0 ||
+	    pkit_ca_api_member_str(doc, "ott", &ott) < 0 ||
+	    pkit_ca_api_member_str(doc, "reason", &reason) < 0 ||
 	    (v != NULL && !json_is_null(v) && !json_is_integer(v)) ||
 	    (pv != NULL && !json_is_null(pv) && !json_is_boolean(pv))) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (json_is_integer(v))
 		code = json_integer_value(v);
 	if (serial == NULL) {
-		refuse_msg(req, 400, "missing serial", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing serial", NULL);
 		goto out;
 	}
 	pkit_ca_req_log(req, "serial", "%s", serial);
 	if (code < 0 || code > 10) {
-		refuse_msg(req, 400, "reasonCode out of bounds", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "reasonCode out of bounds",
+		    NULL);
 		goto out;
 	}
 	if (!json_is_true(pv)) {
-		refuse_msg(req, 501, "non-passive revocation not implemented",
+		pkit_ca_api_refuse_msg(req, 501,
+		    "non-passive revocation not implemented",
 		    NULL);
 		goto out;
 	}
 	if (ott == NULL) {
-		refuse_msg(req, 400, "missing ott", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing ott", NULL);
 		goto out;
 	}
 	/* an SSHPOP token carries its certificate in the header */
@@ -494,7 +439,7 @@ h_revoke(struct pkit_ca_req *req, void *arg)
 	}
 	pthread_mutex_unlock(&st->lock);
 	if (r != 0) {
-		refuse(req, &why, ctx->errbuf);
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_req_log(req, "reason-code", "%d", (int)code);
@@ -550,7 +495,7 @@ roots(struct pkit_ca_req *req, void *arg)
 	}
 	if (json_object_size(resp) == 0) {
 		json_decref(resp);
-		refuse_msg(req, 404, "no keys found", NULL);
+		pkit_ca_api_refuse_msg(req, 404, "no keys found", NULL);
 		return PKIT_CA_DONE;
 	}
 	pkit_ca_reply_json(req, 200, resp);
@@ -559,7 +504,7 @@ nomem:
 	free(blob);
 	free(b64);
 	json_decref(resp);
-	refuse_msg(req, 500, NULL, "out of memory");
+	pkit_ca_api_refuse_msg(req, 500, NULL, "out of memory");
 	return PKIT_CA_DONE;
 }
 
@@ -572,20 +517,20 @@ h_config(struct pkit_ca_req *req, void *arg)
 	const char *type = pkit_ca_req_param(req, "type"), *bt = NULL;
 	json_t *doc, *resp = NULL;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
-	if (member_str(doc, "type", &bt) < 0) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+	if (pkit_ca_api_member_str(doc, "type", &bt) < 0) {
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (type == NULL)
 		type = bt != NULL ? bt : "user";
 	if (strcmp(type, "user") != 0 && strcmp(type, "host") != 0) {
-		refuse_msg(req, 400, "invalid type", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "invalid type", NULL);
 		goto out;
 	}
 	if (pkit_ca_ssh_config(ctx, st->ssh, type, &resp) != 0) {
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_reply_json(req, 200, resp);
@@ -604,30 +549,32 @@ h_check_host(struct pkit_ca_req *req, void *arg)
 	json_t *doc;
 	int r, exists = 0;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
-	if (member_str(doc, "type", &type) < 0 ||
-	    member_str(doc, "principal", &principal) < 0) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+	if (pkit_ca_api_member_str(doc, "type", &type) < 0 ||
+	    pkit_ca_api_member_str(doc, "principal", &principal) < 0) {
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (type == NULL || strcmp(type, "host") != 0) {
-		refuse_msg(req, 400, "unsupported type", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "unsupported type", NULL);
 		goto out;
 	}
 	if (principal == NULL) {
-		refuse_msg(req, 400, "missing or empty principal", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing or empty principal",
+		    NULL);
 		goto out;
 	}
 	if (st->db == NULL) {
-		refuse_msg(req, 501, NULL, "check-host needs a database");
+		pkit_ca_api_refuse_msg(req, 501, NULL,
+		    "check-host needs a database");
 		goto out;
 	}
 	pthread_mutex_lock(&st->lock);
 	r = pkit_ca_ssh_check_host(ctx, st->db, principal, &exists);
 	pthread_mutex_unlock(&st->lock);
 	if (r != 0) {
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_reply_json(req, 200, json_pack("{s:b}", "exists", exists));
@@ -649,14 +596,15 @@ h_hosts(struct pkit_ca_req *req, void *arg)
 		return PKIT_CA_DONE;
 	if (json_is_true(json_object_get(json_object_get(st->auth->cfg->doc,
 	    "authority"), "disableGetSSHHosts"))) {
-		refuse_msg(req, 404, NULL, "authority.disableGetSSHHosts");
+		pkit_ca_api_refuse_msg(req, 404, NULL,
+		    "authority.disableGetSSHHosts");
 		return PKIT_CA_DONE;
 	}
 	pthread_mutex_lock(&st->lock);
 	r = pkit_ca_ssh_hosts(ctx, st->db, &resp);
 	pthread_mutex_unlock(&st->lock);
 	if (r != 0) {
-		refuse_msg(req, 500, NULL, ctx->errbuf);
+		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
 		return PKIT_CA_DONE;
 	}
 	pkit_ca_reply_json(req, 200, resp);
@@ -673,15 +621,16 @@ h_bastion(struct pkit_ca_req *req, void *arg)
 	const char *user = NULL, *host = NULL, *bh;
 	json_t *doc, *resp;
 
-	if (!enabled(req, st) || (doc = read_json(req)) == NULL)
+	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
-	if (member_str(doc, "user", &user) < 0 ||
-	    member_str(doc, "hostname", &host) < 0) {
-		refuse_msg(req, 400, "error decoding json", NULL);
+	if (pkit_ca_api_member_str(doc, "user", &user) < 0 ||
+	    pkit_ca_api_member_str(doc, "hostname", &host) < 0) {
+		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
 	}
 	if (host == NULL) {
-		refuse_msg(req, 400, "missing or empty hostname", NULL);
+		pkit_ca_api_refuse_msg(req, 400, "missing or empty hostname",
+		    NULL);
 		goto out;
 	}
 	b = json_object_get(json_object_get(st->auth->cfg->doc, "ssh"),

@@ -167,6 +167,18 @@ int pkit_ca_token_jti(struct pkit_ctx *ctx, const json_t *claims,
     char id[80]);
 
 /* Fill a refusal. */
+/* Shared by the route modules (api_sign.c, api_ssh.c): answer a refusal,
+ * its detail to the log only; the same from a status and a public
+ * message; the body's JSON object (NULL after answering 400); a string
+ * member: 1 set and non-empty, 0 absent, null or "", -1 not a string. */
+void pkit_ca_api_refuse(struct pkit_ca_req *req,
+    const struct pkit_ca_refusal *why, const char *detail);
+void pkit_ca_api_refuse_msg(struct pkit_ca_req *req, int status,
+    const char *msg, const char *detail);
+json_t *pkit_ca_api_read_json(struct pkit_ca_req *req);
+int pkit_ca_api_member_str(const json_t *doc, const char *key,
+    const char **out);
+
 void pkit_ca_auth_refuse(struct pkit_ca_refusal *why, int status, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
