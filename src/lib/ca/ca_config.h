@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <openssl/x509.h>
 
 #include "lib/err.h"
 
@@ -124,6 +125,12 @@ int pkit_ca_config_write(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
  * malloc'd. */
 int pkit_ca_config_path(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
     const char *path, char **out);
+
+/* The certificates of the files paths[0..n-1] (resolved as above), in
+ * order, in one new stack. */
+int pkit_ca_config_load_certs(struct pkit_ctx *ctx,
+    const struct pkit_ca_config *cfg, char **paths, size_t n,
+    STACK_OF(X509) **out);
 
 /* The provisioner whose JWK kid is kid, or NULL. */
 const struct pkit_ca_provisioner *pkit_ca_config_find_kid(

@@ -12,6 +12,7 @@
 
 #include "lib/ca/ca_config.h"
 #include "lib/fs.h"
+#include "lib/x509.h"
 #include "lib/secret.h"
 #include "lib/timeutil.h"
 
@@ -1211,4 +1212,39 @@ pkit_ca_config_free(struct pkit_ca_config *cfg)
 	free(cfg->ocsp.key);
 	json_decref(cfg->doc);
 	free(cfg);
+}
+
+int
+pkit_ca_config_load_certs(struct pkit_ctx *ctx,
+    const struct pkit_ca_config *cfg, char **paths, size_t n,
+    STACK_OF(X509) **out)
+{
+	STACK_OF(X509) *all = NULL, *some = NULL;
+	char *path = NULL;
+	size_t i;
+	int r;
+
+	if ((all = sk_X509_new_null()) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((r = pkit_ca_config_path(ctx, cfg, paths[i], &path)) != 0 ||
+		    (r = pkit_x509_load_certs(ctx, path, &some)) != 0)
+			goto fail;
+		while (sk_X509_num(some) > 0)
+			if (!sk_X509_push(all, sk_X509_shift(some))) {
+				r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+				goto fail;
+			}
+		sk_X509_free(some);
+		some = NULL;
+		free(path);
+		path = NULL;
+	}
+	*out = all;
+	return PKIT_OK;
+fail:
+	free(path);
+	sk_X509_pop_free(some, X509_free);
+	sk_X509_pop_free(all, X509_free);
+	return r;
 }

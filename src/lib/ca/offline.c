@@ -34,41 +34,6 @@ nomem(struct pkit_ctx *ctx)
 	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
 }
 
-/* The certificates of the files paths[0..n-1], in order. */
-static int
-load_certs(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
-    char **paths, size_t n, STACK_OF(X509) **out)
-{
-	STACK_OF(X509) *all = NULL, *some = NULL;
-	char *path = NULL;
-	size_t i;
-	int r;
-
-	if ((all = sk_X509_new_null()) == NULL)
-		return nomem(ctx);
-	for (i = 0; i < n; i++) {
-		if ((r = pkit_ca_config_path(ctx, cfg, paths[i], &path)) != 0 ||
-		    (r = pkit_x509_load_certs(ctx, path, &some)) != 0)
-			goto fail;
-		while (sk_X509_num(some) > 0)
-			if (!sk_X509_push(all, sk_X509_shift(some))) {
-				r = nomem(ctx);
-				goto fail;
-			}
-		sk_X509_free(some);
-		some = NULL;
-		free(path);
-		path = NULL;
-	}
-	*out = all;
-	return PKIT_OK;
-fail:
-	free(path);
-	sk_X509_pop_free(some, X509_free);
-	sk_X509_pop_free(all, X509_free);
-	return r;
-}
-
 void
 pkit_ca_offline_free(struct pkit_ca_offline *o)
 {
@@ -108,11 +73,11 @@ pkit_ca_offline_open(struct pkit_ctx *ctx, const char *config,
 		    "dnsNames", config);
 		goto fail;
 	}
-	if ((r = load_certs(ctx, o->cfg, o->cfg->roots, o->cfg->nroots,
-	    &o->pki.roots)) != 0 ||
-	    (r = load_certs(ctx, o->cfg, o->cfg->federated_roots,
+	if ((r = pkit_ca_config_load_certs(ctx, o->cfg, o->cfg->roots,
+	    o->cfg->nroots, &o->pki.roots)) != 0 ||
+	    (r = pkit_ca_config_load_certs(ctx, o->cfg, o->cfg->federated_roots,
 	    o->cfg->nfederated_roots, &o->pki.federated)) != 0 ||
-	    (r = load_certs(ctx, o->cfg, &o->cfg->crt, 1,
+	    (r = pkit_ca_config_load_certs(ctx, o->cfg, &o->cfg->crt, 1,
 	    &o->pki.intermediates)) != 0 ||
 	    (r = pkit_ca_config_path(ctx, o->cfg, o->cfg->key,
 	    &o->key_path)) != 0 ||

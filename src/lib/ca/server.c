@@ -541,41 +541,6 @@ snap_put(struct pkit_ca_server *srv, struct snap *s)
 		snap_free(srv, s);
 }
 
-/* Certificates of every file in paths, in order. */
-static int
-load_cert_files(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
-    char **paths, size_t n, STACK_OF(X509) **out)
-{
-	STACK_OF(X509) *all = NULL, *some = NULL;
-	char *path = NULL;
-	size_t i;
-	int r;
-
-	if ((all = sk_X509_new_null()) == NULL)
-		return nomem(ctx);
-	for (i = 0; i < n; i++) {
-		if ((r = pkit_ca_config_path(ctx, cfg, paths[i], &path)) != 0 ||
-		    (r = pkit_x509_load_certs(ctx, path, &some)) != 0)
-			goto fail;
-		while (sk_X509_num(some) > 0)
-			if (!sk_X509_push(all, sk_X509_shift(some))) {
-				r = nomem(ctx);
-				goto fail;
-			}
-		sk_X509_free(some);
-		some = NULL;
-		free(path);
-		path = NULL;
-	}
-	*out = all;
-	return PKIT_OK;
-fail:
-	free(path);
-	sk_X509_pop_free(some, X509_free);
-	sk_X509_pop_free(all, X509_free);
-	return r;
-}
-
 static int
 load_key(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
     const struct pkit_ca_config *cfg, const char *path, EVP_PKEY **out)
@@ -616,11 +581,11 @@ snap_load(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 	s->json_log = srv->o.log_format == PKIT_CA_LOG_CONFIG ?
 	    strcmp(s->cfg->log_format, "json") == 0 :
 	    srv->o.log_format == PKIT_CA_LOG_JSON;
-	if ((r = load_cert_files(ctx, s->cfg, s->cfg->roots, s->cfg->nroots,
-	    &s->pki.roots)) != 0 ||
-	    (r = load_cert_files(ctx, s->cfg, s->cfg->federated_roots,
+	if ((r = pkit_ca_config_load_certs(ctx, s->cfg, s->cfg->roots,
+	    s->cfg->nroots, &s->pki.roots)) != 0 ||
+	    (r = pkit_ca_config_load_certs(ctx, s->cfg, s->cfg->federated_roots,
 	    s->cfg->nfederated_roots, &s->pki.federated)) != 0 ||
-	    (r = load_cert_files(ctx, s->cfg, &s->cfg->crt, 1,
+	    (r = pkit_ca_config_load_certs(ctx, s->cfg, &s->cfg->crt, 1,
 	    &s->pki.intermediates)) != 0 ||
 	    (r = pkit_ca_config_path(ctx, s->cfg, s->cfg->crt,
 	    &s->crt_path)) != 0 ||
