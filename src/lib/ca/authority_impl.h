@@ -130,6 +130,12 @@ const struct pkit_ca_prov *pkit_ca_auth_find_jwk(const struct pkit_ca_auth *auth
 int pkit_ca_auth_cert_prov(struct pkit_ctx *ctx, X509 *crt, int *type,
     char **name, char **cred);
 
+/* The key of the leaf certificate that signs an x5c or x5cInsecure token,
+ * and the header's alg once it suits that key (never none nor HMAC);
+ * what names the token in messages (provisioner_jwk.c). */
+int pkit_ca_token_leaf_key(struct pkit_ctx *ctx, const json_t *hdr, X509 *leaf,
+    const char *what, struct pkit_jwk_key **key, const char **alg);
+
 /* ---- X5C provisioners (provisioner_x5c.c) ---- */
 
 /* Read an X5C provisioner's "roots" (base64 of PEM certificates). */

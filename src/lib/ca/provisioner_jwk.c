@@ -539,6 +539,38 @@ out:
 	return PKIT_OK;
 }
 
+/* The key of the leaf certificate that signs a token (x5c, x5cInsecure),
+ * and the header's alg once it suits that key: never none nor HMAC. */
+int
+pkit_ca_token_leaf_key(struct pkit_ctx *ctx, const json_t *hdr, X509 *leaf,
+    const char *what, struct pkit_jwk_key **key, const char **alg)
+{
+	struct pkit_jwk_key *k = NULL;
+	json_t *jwk = NULL;
+	const char *a = json_string_value(json_object_get(hdr, "alg"));
+	int r;
+
+	if (a == NULL || strcasecmp(a, "none") == 0 || strncmp(a, "HS", 2) == 0)
+		return deny(ctx, "%s: alg %s is not allowed", what,
+		    a != NULL ? a : "(none)");
+	if ((r = pkit_jwk_from_key(ctx, X509_get0_pubkey(leaf), 0, &jwk)) != 0 ||
+	    (r = pkit_jwk_key_new(ctx, jwk, &k)) != 0)
+		goto out;
+	if (pkit_jws_alg_check(ctx, k, a, 0, 0) != 0) {
+		r = deny(ctx, "%s: alg %s does not suit the certificate's key",
+		    what, a);
+		goto out;
+	}
+	*key = k;
+	k = NULL;
+	*alg = a;
+	r = PKIT_OK;
+out:
+	pkit_jwk_key_free(k);
+	json_decref(jwk);
+	return r;
+}
+
 int
 pkit_ca_auth_renew_token(struct pkit_ctx *ctx,
     const struct pkit_ca_auth *auth, const char *token, size_t len,
@@ -549,7 +581,7 @@ pkit_ca_auth_renew_token(struct pkit_ctx *ctx,
 	struct pkit_jws *jws = NULL;
 	struct pkit_ca_ott *tok = NULL;
 	STACK_OF(X509) *sk = NULL;
-	json_t *claims = NULL, *jwk = NULL;
+	json_t *claims = NULL;
 	const json_t *hdr;
 	const char *alg, *iss, *sub;
 	char cn[256], *prov = NULL;
@@ -565,16 +597,8 @@ pkit_ca_auth_renew_token(struct pkit_ctx *ctx,
 	    (r = x5c_verify(ctx, auth, sk)) != 0)
 		goto out;
 	leaf = sk_X509_value(sk, 0);
-	/* the signature, with the leaf's key and an alg that suits it */
-	alg = json_string_value(json_object_get(hdr, "alg"));
-	if (alg == NULL || strcasecmp(alg, "none") == 0 ||
-	    strncmp(alg, "HS", 2) == 0) {
-		r = deny(ctx, "renew token: alg %s is not allowed",
-		    alg != NULL ? alg : "(none)");
-		goto out;
-	}
-	if ((r = pkit_jwk_from_key(ctx, X509_get0_pubkey(leaf), 0, &jwk)) != 0 ||
-	    (r = pkit_jwk_key_new(ctx, jwk, &key)) != 0)
+	if ((r = pkit_ca_token_leaf_key(ctx, hdr, leaf, "renew token", &key,
+	    &alg)) != 0)
 		goto out;
 	memset(&vo, 0, sizeof(vo));
 	vo.alg = alg;
@@ -630,7 +654,6 @@ out:
 	free(prov);
 	pkit_ca_ott_free(tok);
 	pkit_jwk_key_free(key);
-	json_decref(jwk);
 	json_decref(claims);
 	sk_X509_pop_free(sk, X509_free);
 	pkit_jws_free(jws);

@@ -243,7 +243,6 @@ pkit_ca_x5c_authorize(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	const struct pkit_ca_prov *prov;
 	const json_t *hdr = jws->sigs[0].protected;
 	STACK_OF(X509) *sk = NULL;
-	json_t *jwk = NULL;
 	const char *alg, *iss;
 	long long nb, na;
 	X509 *leaf;
@@ -256,21 +255,12 @@ pkit_ca_x5c_authorize(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	    (r = chain_verify(ctx, prov, sk)) != 0)
 		goto out;
 	leaf = sk_X509_value(sk, 0);
-	/* the signature, with the leaf's key and an alg that suits it */
-	alg = json_string_value(json_object_get(hdr, "alg"));
-	if (alg == NULL || strcasecmp(alg, "none") == 0 ||
-	    strncmp(alg, "HS", 2) == 0) {
-		r = deny(ctx, "x5c token: alg %s is not allowed",
-		    alg != NULL ? alg : "(none)");
-		goto out;
-	}
-	if ((r = pkit_jwk_from_key(ctx, X509_get0_pubkey(leaf), 0, &jwk)) != 0 ||
-	    (r = pkit_jwk_key_new(ctx, jwk, &key)) != 0)
+	if ((r = pkit_ca_token_leaf_key(ctx, hdr, leaf, "x5c token", &key,
+	    &alg)) != 0)
 		goto out;
 	memset(&vo, 0, sizeof(vo));
 	vo.alg = alg;
-	if (pkit_jws_alg_check(ctx, key, alg, 0, 0) != 0 ||
-	    pkit_jws_verify(ctx, jws, key, &vo, NULL) != 0) {
+	if (pkit_jws_verify(ctx, jws, key, &vo, NULL) != 0) {
 		r = deny(ctx, "x5c token: error parsing x5c claims: invalid "
 		    "signature (provisioner %s)", prov->conf->name);
 		goto out;
@@ -298,7 +288,6 @@ pkit_ca_x5c_authorize(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	r = PKIT_OK;
 out:
 	pkit_jwk_key_free(key);
-	json_decref(jwk);
 	sk_X509_pop_free(sk, X509_free);
 	return r;
 }
