@@ -1,6 +1,8 @@
 /* ca_serve.c - `pkit ca serve`: run the online CA from a ca.json. */
 #include "config.h"
 
+#include <sys/uio.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,23 +64,21 @@ struct serve_ctx {
 	const char *password_file;
 };
 
-/* The server's log lines go to stderr, each in one write so that the
+/* The server's log lines go to stderr, each call in one write so that the
  * lines of several threads never mix. */
 static void
 log_stderr(void *arg, const char *line)
 {
-	size_t len = strlen(line);
-	char *buf;
+	struct iovec iov[2];
 	ssize_t n;
 
 	(void)arg;
-	if ((buf = malloc(len + 1)) == NULL)
-		return;
-	memcpy(buf, line, len);
-	buf[len] = '\n';
-	n = write(STDERR_FILENO, buf, len + 1);
+	iov[0].iov_base = (void *)line;
+	iov[0].iov_len = strlen(line);
+	iov[1].iov_base = "\n";
+	iov[1].iov_len = 1;
+	n = writev(STDERR_FILENO, iov, 2);
 	(void)n;
-	free(buf);
 }
 
 /* The intermediate key: --password-file, else ca.json's "password", else

@@ -256,6 +256,7 @@ answer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	/* The last answer may free the configuration: touch nothing of it. */
+	pkit_ca_log_hold();
 	for (; p != NULL; p = next) {
 		next = p->next;
 		if (p->failed)
@@ -267,6 +268,7 @@ answer_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		pending_free(p);
 	}
+	pkit_ca_log_release();
 }
 
 /* Record a batch in one transaction; on failure nothing of it was. */

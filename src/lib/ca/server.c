@@ -342,13 +342,43 @@ needs_quote(const char *s)
 
 /* One line in logrus's text or JSON format: time, level and msg first,
  * then the fields sorted by key.  Values from clients are escaped. */
+/* The log lines this thread holds (pkit_ca_log_hold()). */
+static _Thread_local struct {
+	int depth;
+	struct evbuffer *buf;
+	struct pkit_ca_server *srv;
+} held;
+
+/* Pass buf's lines to the log in one call. */
+static void
+log_write(struct pkit_ca_server *srv, struct evbuffer *buf)
+{
+	size_t len = evbuffer_get_length(buf);
+	char *line;
+
+	if (len == 0 || (line = malloc(len + 1)) == NULL)
+		return;
+	evbuffer_remove(buf, line, len);
+	line[len] = '\0';
+	srv->o.log(srv->o.log_arg, line);
+	free(line);
+}
+
+static void
+log_flush_held(void)
+{
+	if (held.srv != NULL && held.buf != NULL)
+		log_write(held.srv, held.buf);
+	held.srv = NULL;
+}
+
 static void
 log_line(struct pkit_ca_server *srv, int json, const char *level,
     const char *msg, struct field *f, size_t n)
 {
 	struct evbuffer *buf;
-	char when[32], *line;
-	size_t i, len;
+	char when[32];
+	size_t i;
 
 	if (srv->o.log == NULL || (buf = evbuffer_new()) == NULL)
 		return;
@@ -406,14 +436,33 @@ log_line(struct pkit_ca_server *srv, int json, const char *level,
 			    strcmp(f[i].key, "duration") == 0);
 		}
 	}
-	len = evbuffer_get_length(buf);
-	if ((line = malloc(len + 1)) != NULL) {
-		evbuffer_remove(buf, line, len);
-		line[len] = '\0';
-		srv->o.log(srv->o.log_arg, line);
-		free(line);
-	}
+	if (held.depth > 0 && (held.buf != NULL ||
+	    (held.buf = evbuffer_new()) != NULL)) {
+		if (held.srv != NULL && held.srv != srv)
+			log_flush_held();
+		held.srv = srv;
+		if (evbuffer_get_length(held.buf) > 0)
+			evbuffer_add(held.buf, "\n", 1);
+		evbuffer_add_buffer(held.buf, buf);
+	} else
+		log_write(srv, buf);
 	evbuffer_free(buf);
+}
+
+void
+pkit_ca_log_hold(void)
+{
+	held.depth++;
+}
+
+void
+pkit_ca_log_release(void)
+{
+	if (held.depth > 0 && --held.depth == 0) {
+		log_flush_held();
+		evbuffer_free(held.buf);
+		held.buf = NULL;
+	}
 }
 
 static int

@@ -93,7 +93,8 @@ struct pkit_ca_server_opts {
 	int (*load_key)(void *arg, struct pkit_ctx *ctx,
 	    const struct pkit_ca_config *cfg, const char *path, EVP_PKEY **out);
 	void *load_key_arg;
-	/* One log line (access log and events), without its newline. */
+	/* Log lines (access log and events), without the last newline:
+	 * one, or several held by pkit_ca_log_hold(); write them at once. */
 	void (*log)(void *arg, const char *line);
 	void *log_arg;
 	/* Called once, when the server listens on address. */
@@ -164,6 +165,12 @@ const char *pkit_ca_req_id(const struct pkit_ca_req *req);
 /* Add a field to the request's access log line (never a secret). */
 void pkit_ca_req_log(struct pkit_ca_req *req, const char *key,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Hold this thread's log lines until pkit_ca_log_release(), which passes
+ * them to the log in one call: for a loop answering a batch of requests,
+ * one write instead of one per request.  Nests. */
+void pkit_ca_log_hold(void);
+void pkit_ca_log_release(void);
 
 /* Reply with body bytes; ctype may be NULL.  Exactly one reply per
  * request; after it the request belongs to the server again. */
