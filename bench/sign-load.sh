@@ -15,6 +15,9 @@
 # scale: each certificate costs two P-256 verifications (token, CSR) and
 # one signature.
 #
+# PKIT=FILE runs that pkit binary instead of BUILD_DIR's (to compare two
+# builds on the same machine, one run after the other).
+#
 # With SYSCALLS=1 set, `perf stat` counts the server's system calls per
 # certificate.  With PERF=FILE set, `perf record -g` samples the server during each run
 # into FILE.<connections>.
@@ -32,7 +35,7 @@ PY=/usr/bin/python3
 
 command -v wrk >/dev/null || { echo "sign-load.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 make -C "$BUILD" -s pkit bench/sign_reqs >/dev/null
-PKIT=$BUILD/pkit
+PKIT=${PKIT:-$BUILD/pkit}
 TMP=$(mktemp -d /tmp/pkit-signbench.XXXXXX)
 SERVER=
 cleanup() {

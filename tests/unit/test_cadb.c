@@ -1097,6 +1097,66 @@ test_pg_after_restart(void **state)
 	pkit_ctx_release(&ctx);
 }
 
+/* With checkpoints deferred, commits never checkpoint (the WAL grows)
+ * until pkit_db_upkeep(), after which SQLite starts the WAL over. */
+static off_t
+wal_size(const struct fx *f)
+{
+	char path[1100];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s-wal", f->dsn);
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+static void
+write_certs(struct pkit_ctx *ctx, struct pkit_db *db, const struct fx *f,
+    int from, int n)
+{
+	struct pkit_db_cert c;
+	char serial[64], tail[16];
+	int i;
+
+	assert_int_equal(pkit_db_batch_begin(ctx, db), PKIT_OK);
+	for (i = from; i < from + n; i++) {
+		snprintf(tail, sizeof(tail), "%06d", i);
+		fill_cert(&c, uniq(f, tail, serial, sizeof(serial)));
+		assert_int_equal(pkit_db_cert_put(ctx, db, &c), PKIT_OK);
+	}
+	assert_int_equal(pkit_db_batch_commit(ctx, db), PKIT_OK);
+}
+
+static void
+test_sqlite_upkeep(void **state)
+{
+	struct fx *f = fixture(state);
+	struct pkit_ctx ctx;
+	struct pkit_db *db;
+	off_t grown, after;
+	int i;
+
+	pkit_ctx_init(&ctx);
+	db = open_db(&ctx, f);
+	pkit_db_defer_upkeep(db);
+	/* 1,500 one-page commits: SQLite alone would have checkpointed at
+	 * 1,000 frames and started the WAL over. */
+	for (i = 0; i < 1500; i++)
+		write_certs(&ctx, db, f, i, 1);
+	grown = wal_size(f);
+	assert_true(grown > 1200 * 4096);
+	assert_int_equal(pkit_db_upkeep(&ctx, db), PKIT_OK);
+	/* the checkpoint done, the next commit writes from the start */
+	write_certs(&ctx, db, f, 1500, 1);
+	after = wal_size(f);
+	assert_int_equal(after, grown);	/* not truncated, but reused: */
+	for (i = 1501; i < 2400; i++)
+		write_certs(&ctx, db, f, i, 1);
+	assert_int_equal(wal_size(f), grown);
+	assert_int_equal(pkit_db_upkeep(&ctx, db), PKIT_OK);
+	pkit_db_close(db);
+	pkit_ctx_release(&ctx);
+}
+
 #define SQLITE(t) { "sqlite_" #t, t, setup, NULL, &lite }
 #define PG(t) { "postgresql_" #t, t, setup, NULL, &pg }
 
@@ -1116,6 +1176,7 @@ main(void)
 		SQLITE(test_concurrent_replay),
 		SQLITE(test_sqlite_open),
 		SQLITE(test_sqlite_crash),
+		SQLITE(test_sqlite_upkeep),
 		PG(test_cert_roundtrip),
 		PG(test_cert_malformed),
 		PG(test_revoke),

@@ -143,6 +143,7 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 		if ((r = pkit_db_open(ctx, st->db_type, st->db_dsn,
 		    &st->c.db)) != 0)
 			goto fail;
+		pkit_db_defer_upkeep(st->c.db);
 		if (pthread_create(&st->c.th, NULL, committer_main, st) != 0) {
 			r = pkit_seterr_sys(ctx, "committer thread");
 			goto fail;
@@ -364,6 +365,8 @@ committer_main(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		commit_batch(st, list);
 		post_back(list);
+		/* a checkpoint, when due, delays the next batch, not this one */
+		(void)pkit_db_upkeep(&c->ctx, c->db);
 		pthread_mutex_lock(&c->mu);
 	}
 	pthread_mutex_unlock(&c->mu);

@@ -236,6 +236,21 @@ pkit_db_close(struct pkit_db *db)
 	free(db);
 }
 
+void
+pkit_db_defer_upkeep(struct pkit_db *db)
+{
+	if (db->ops->defer_upkeep != NULL)
+		db->ops->defer_upkeep(db);
+}
+
+int
+pkit_db_upkeep(struct pkit_ctx *ctx, struct pkit_db *db)
+{
+	if (db->ops->upkeep == NULL || db->in_batch)
+		return PKIT_OK;
+	return db->ops->upkeep(ctx, db);
+}
+
 const char *
 pkit_db_describe(const struct pkit_db *db)
 {

@@ -127,6 +127,13 @@ int pkit_db_batch_commit(struct pkit_ctx *ctx, struct pkit_db *db);
 /* Roll back the open batch, if any. */
 void pkit_db_batch_abort(struct pkit_ctx *ctx, struct pkit_db *db);
 
+/* Take the backend's housekeeping (SQLite: WAL checkpoints) out of the
+ * commits of db; its owner then calls pkit_db_upkeep() at a time that
+ * delays no answer, e.g. after a batch's answers are out. */
+void pkit_db_defer_upkeep(struct pkit_db *db);
+/* Do the housekeeping deferred by pkit_db_defer_upkeep(), if it is due. */
+int pkit_db_upkeep(struct pkit_ctx *ctx, struct pkit_db *db);
+
 /* Record an issued certificate; PKIT_ERR_EXISTS if its serial is known. */
 int pkit_db_cert_put(struct pkit_ctx *ctx, struct pkit_db *db,
     const struct pkit_db_cert *cert);

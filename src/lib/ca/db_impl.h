@@ -38,6 +38,9 @@ struct pkit_db_ops {
 	int (*kv_delete)(struct pkit_ctx *, struct pkit_db *, const char *,
 	    const char *);
 	void (*close)(struct pkit_db *);
+	/* Optional: pkit_db_defer_upkeep() and pkit_db_upkeep(). */
+	void (*defer_upkeep)(struct pkit_db *);
+	int (*upkeep)(struct pkit_ctx *, struct pkit_db *);
 };
 
 struct pkit_db {

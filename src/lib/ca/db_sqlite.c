@@ -100,10 +100,14 @@ static const char *const sql[S_MAX] = {
 	[S_KV_DELETE] = "DELETE FROM pkit_kv WHERE bucket = ?1 AND key = ?2",
 };
 
+/* Frames in the WAL that make a checkpoint due (SQLite's default). */
+#define CHECKPOINT_FRAMES 1000
+
 struct lite {
 	sqlite3 *h;
 	sqlite3_stmt *st[S_MAX];
 	struct timespec busy_since;
+	int wal_frames;		/* after the last commit, when deferred */
 };
 
 static int
@@ -491,6 +495,42 @@ lite_close(struct pkit_db *db)
 	db->impl = NULL;
 }
 
+/* With checkpoints deferred, SQLite's commit hook only counts frames. */
+static int
+wal_count(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	struct lite *l = arg;
+
+	(void)h;
+	(void)name;
+	l->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+static void
+lite_defer_upkeep(struct pkit_db *db)
+{
+	struct lite *l = db->impl;
+
+	sqlite3_wal_hook(l->h, wal_count, l);
+}
+
+/* A passive checkpoint: copies what no reader needs back into the
+ * database file and never waits for other connections. */
+static int
+lite_upkeep(struct pkit_ctx *ctx, struct pkit_db *db)
+{
+	struct lite *l = db->impl;
+
+	if (l->wal_frames < CHECKPOINT_FRAMES)
+		return PKIT_OK;
+	l->wal_frames = 0;
+	if (sqlite3_wal_checkpoint_v2(l->h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) != SQLITE_OK)
+		return lite_err(ctx, db, "checkpointing the WAL");
+	return PKIT_OK;
+}
+
 static const struct pkit_db_ops lite_ops = {
 	.begin = lite_begin,
 	.commit = lite_commit,
@@ -506,6 +546,8 @@ static const struct pkit_db_ops lite_ops = {
 	.kv_get = lite_kv_get,
 	.kv_delete = lite_kv_delete,
 	.close = lite_close,
+	.defer_upkeep = lite_defer_upkeep,
+	.upkeep = lite_upkeep,
 };
 
 /* Run one statement returning one text or integer value. */
