@@ -157,10 +157,23 @@ test_expect_success '/ssh/hosts, ssh hosts and /ssh/check-host know the host' '
 
 test_expect_success '/ssh/config: user and host templates' '
 	test "$(api POST /ssh/config "{}")" = 200 &&
-	jget out "[t[\"name\"] for t in d[\"userTemplates\"]]" >got &&
-	echo "['"'"'config.tpl'"'"', '"'"'known_hosts.tpl'"'"']" >want && test_cmp want got &&
-	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][1][\"content\"]).decode()" >kh &&
+	jget out "[(t[\"name\"], t[\"type\"], t[\"path\"]) for t in d[\"userTemplates\"]]" >got &&
+	cat >want <<-\EOF &&
+	[('"'"'include.tpl'"'"', '"'"'snippet'"'"', '"'"'~/.ssh/config'"'"'), ('"'"'config.tpl'"'"', '"'"'file'"'"', '"'"'ssh/config'"'"'), ('"'"'known_hosts.tpl'"'"', '"'"'file'"'"', '"'"'ssh/known_hosts'"'"')]
+	EOF
+	test_cmp want got &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][2][\"content\"]).decode()" >kh &&
 	grep -q "^@cert-authority \* $(cat "$PKITPATH/certs/ssh_host_ca_key.pub")" kh &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][1][\"content\"]).decode()" >cfg &&
+	grep -q "UserKnownHostsFile \"~/.step/ssh/known_hosts\"" cfg &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":\"/p\"}}")" = 200 &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][0][\"content\"]).decode()" >inc &&
+	grep -q "Include \"/p/ssh/config\"" inc &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":\"/p\\\"x\"}}")" = 400 &&
+	grep -q "cannot be written in an ssh configuration file" out &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":1}}")" = 400 &&
+	test "$(api POST /ssh/config "{\"data\":[]}")" = 400 &&
+	test "$(api POST /ssh/config "{\"type\":\"other\"}")" = 400 &&
 	test "$(api POST /ssh/config/host "{}")" = 200 &&
 	jget out "__import__(\"base64\").b64decode(d[\"hostTemplates\"][1][\"content\"]).decode()" | sed "/^\$/d" >ca &&
 	test_cmp "$PKITPATH/certs/ssh_user_ca_key.pub" ca
