@@ -40,9 +40,8 @@ static const struct cmd_opt config_opts[] = {
 	  "a public key of the CA that signs host certificates (repeatable)",
 	  NULL, OPT_F_FILE },
 	{ "set", 0, OPT_LIST, offsetof(T, set), "key=value",
-	  "a variable of the CA's templates (repeatable); with --host "
-	  "Key=<host key> and Certificate=<host certificate>, relative to "
-	  "--dir" },
+	  "a variable of the CA's templates (repeatable); else, with --host, "
+	  "Key=<host key> or Certificate=<host certificate>" },
 	{ "dir", 0, OPT_STRING, offsetof(T, dir), "dir",
 	  "with --host: the sshd configuration directory (default /etc/ssh); "
 	  "nothing is written outside it",
@@ -50,8 +49,8 @@ static const struct cmd_opt config_opts[] = {
 	{ "dry-run", 0, OPT_BOOL, offsetof(T, dry_run), NULL,
 	  "print the files and blocks instead of writing them" },
 	{ "federation", 0, OPT_BOOL, offsetof(T, federation), NULL,
-	  "with keys from the CA: also trust its federated CA keys "
-	  "(/ssh/federation)" },
+	  "write from the CA's keys and its federated ones (/ssh/federation), "
+	  "not its templates" },
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
 	OPT_CA_ROOT(T, ca),
@@ -104,6 +103,7 @@ struct out_file {
 	const char *label;	/* for --dry-run; NULL: "block" for blocks */
 	int dir;		/* a directory to make, no text */
 	int mkparent;		/* make the directory it is in first */
+	int private;		/* 0600, as step writes template files */
 };
 
 /* Everything is checked and computed before the first write, so that a
@@ -195,7 +195,8 @@ write_files(struct cmd_run *run, const struct config_opts *o,
 			return r;
 		if ((r = pkit_file_write(run->ctx, f[i].path, f[i].text,
 		    f[i].len != 0 ? f[i].len : strlen(f[i].text),
-		    PKIT_WRITE_FORCE)) != 0)
+		    PKIT_WRITE_FORCE | (f[i].private ? PKIT_WRITE_PRIVATE :
+		    0))) != 0)
 			return r;
 		fprintf(stderr, "%s %s.\n", f[i].block != NULL ? "Updated" :
 		    "Wrote", f[i].path);
@@ -458,6 +459,7 @@ prepare_tmpl(struct cmd_run *run, const struct config_opts *o,
 		memcpy(f->text, content, t->len);
 		f->text[t->len] = '\0';
 		f->len = t->len;
+		f->private = 1;
 		return prepare_whole(run, o, f);
 	}
 	if (strlen(content) != t->len)
@@ -689,28 +691,36 @@ out:
 const struct cmd cmd_ssh_config = {
 	"config", cmd_config, NULL, NULL, 0, 0,
 	"write the ssh or sshd configuration that trusts an SSH CA",
-	"For a client (the default), writes $PKITPATH/ssh/known_hosts with "
-	"an\n\"@cert-authority *\" line for each --host-ca key, "
-	"$PKITPATH/ssh/config that\nmakes ssh read it for every host, and a "
-	"block in ~/.ssh/config that\nincludes that file, so that ssh accepts "
-	"any host certificate the CA signed.\n"
+	"With --host-ca or --user-ca key files, pkit writes the configuration\n"
+	"itself.  For a client (the default): $PKITPATH/ssh/known_hosts with an\n"
+	"\"@cert-authority *\" line for each --host-ca key, $PKITPATH/ssh/config\n"
+	"that makes ssh read it for every host, and a block in ~/.ssh/config\n"
+	"that includes that file, so that ssh accepts any host certificate the\n"
+	"CA signed.  With --host, for a server: <dir>/ca.pub (default\n"
+	"/etc/ssh/ca.pub) with the --user-ca keys, and a block in\n"
+	"<dir>/sshd_config that sets TrustedUserCAKeys to it and the host key and\n"
+	"certificate (--set Key=..., --set Certificate=...; by default\n"
+	"ssh_host_ecdsa_key and its -cert.pub, relative to <dir>).\n"
 	"\n"
-	"With --host, for a server: writes <dir>/ca.pub (default "
-	"/etc/ssh/ca.pub)\nwith the --user-ca keys, and a block in "
-	"<dir>/sshd_config that sets\nTrustedUserCAKeys to it and the host "
-	"key and certificate (--set Key=...,\n--set Certificate=...; by "
-	"default ssh_host_ecdsa_key and its -cert.pub).\n"
+	"Without key files the CA's templates decide, as for step ssh config:\n"
+	"POST /ssh/config to the CA (--ca-url or $PKITPATH/config/defaults.json,\n"
+	"as for 'pkit ca' commands) with the variables GOOS, StepPath\n"
+	"($PKITPATH), StepBasePath, StepSSHTemplateVersion, Context, Dir (--dir)\n"
+	"and each --set key=value.  Each template of the answer is a \"file\"\n"
+	"(written 0600), a \"snippet\" (a block), a \"prepend-line\" (the first line\n"
+	"of the file, other copies of it removed) or a \"directory\", at its path:\n"
+	"${STEPPATH} is $PKITPATH, ~/ the home directory, and a relative path is\n"
+	"under $PKITPATH.  With --dir nothing is written outside it.  A pkit CA\n"
+	"without templates.ssh in its ca.json answers the files above, from its\n"
+	"keys of /ssh/roots.  With --federation pkit writes them itself from the\n"
+	"keys of /ssh/federation.\n"
 	"\n"
-	"The blocks sit between \"# BEGIN pkit ssh config\" and \"# END pkit "
-	"ssh\nconfig\" lines at the top of the file and are replaced on the "
-	"next run; the\nrest of the file is kept.  --dry-run prints instead "
-	"of writing.  --roots\nprints the user CA keys (with --host the host "
-	"CA keys), one per line, as\nstep ssh config --roots does.\n"
-	"\n"
-	"The CA keys are those of --user-ca and --host-ca files or, without "
-	"them,\nthe CA's (GET /ssh/roots, or /ssh/federation with "
-	"--federation, from\n--ca-url or $PKITPATH/config/defaults.json as "
-	"for 'pkit ca' commands).",
+	"The blocks sit between \"# BEGIN pkit ssh config\" and \"# END pkit ssh\n"
+	"config\" lines at the top of the file and are replaced on the next run;\n"
+	"the rest of the file is kept.  An existing file is replaced only with\n"
+	"--force; nothing is written when one is refused.  --dry-run prints\n"
+	"instead of writing.  --roots prints the user CA keys (with --host the\n"
+	"host CA keys), one per line, as step ssh config --roots does.",
 	"Trust host certificates signed by a CA, for this user:\n"
 	"  $ pkit ssh config --host-ca host_ca.pub\n"
 	"Make sshd trust user certificates of a CA:\n"
@@ -721,6 +731,11 @@ const struct cmd cmd_ssh_config = {
 	"host\nCA keys:\n"
 	"  $ pkit ssh config --ca-url https://ca.example.com --root "
 	"root_ca.crt\n"
-	"  $ pkit ssh config --host --roots\n",
+	"  $ pkit ssh config --host --roots\n"
+	"Configure sshd as the CA's templates say:\n"
+	"  $ pkit ssh config --host --set Certificate=ssh_host_ecdsa_key-cert.pub "
+	"\\\n      --set Key=ssh_host_ecdsa_key\n"
+	"Show what the CA's templates would write for a user:\n"
+	"  $ pkit ssh config --dry-run --set User=joe\n",
 	config_opts
 };
