@@ -29,6 +29,16 @@ exec(sys.argv[2])
 json.dump(d, open(p, "w"), indent=1)' "$CAJSON" "$1"
 }
 
+# wait_log PATTERN: wait (10 s at most) for a line of serve.log.
+wait_log() {
+	n=0
+	while ! grep -q "$1" serve.log; do
+		n=$((n + 1))
+		test $n -le 200 || return 1
+		sleep 0.05
+	done
+}
+
 if ! test_have ssh-keygen || ! test_have curl; then
 	test_skip 'ssh config templates' 'ssh-keygen or curl is missing'
 	test_done
@@ -229,6 +239,21 @@ test_expect_success 'a federated host key: the range over .Step.SSH.HostFederate
 	echo "@cert-authority * $(cat "$PKITPATH/certs/ssh_host_ca_key.pub")" >want &&
 	test_cmp want first &&
 	grep -q "^@cert-authority \* ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" kh
+'
+
+test_expect_success 'SIGHUP reloads the templates; a broken one keeps those in use' '
+	printf "# reloaded {{ .User.Team }}\n" >"$PKITPATH/templates/ssh/team.tpl" &&
+	kill -HUP "$CA_PID" &&
+	wait_log "reloaded .*ca.json" &&
+	test "$(api POST /ssh/config "{\"data\":{\"Team\":\"x\"}}")" = 200 &&
+	content userTemplates 1 >team &&
+	echo "# reloaded x" >want && test_cmp want team &&
+	printf "{{ if }}" >"$PKITPATH/templates/ssh/team.tpl" &&
+	kill -HUP "$CA_PID" &&
+	wait_log "keeping the configuration in use" &&
+	grep -q "templates.ssh.user\[1\]: team.tpl:1:" serve.log &&
+	test "$(api POST /ssh/config "{\"data\":{\"Team\":\"x\"}}")" = 200 &&
+	content userTemplates 1 >team && test_cmp want team
 '
 
 test_expect_success 'a template that fails when run: 500, the CA keeps serving' '
