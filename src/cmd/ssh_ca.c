@@ -836,11 +836,11 @@ out:
 const struct cmd cmd_ssh_revoke = {
 	"revoke", ssh_revoke_main, NULL, "[<serial-number>]", 0, 1,
 	"revoke an SSH certificate so that the CA no longer renews it",
-	"Revokes (passively, as step-ca does) the SSH certificate with "
-	"<serial-number>:\nthe CA records it and refuses to renew or rekey "
-	"it, or to take it as an\nSSHPOP proof.  sshd does not ask the CA, so "
-	"a revoked certificate still\nlogs in until it expires unless sshd's "
-	"RevokedKeys lists it.\n"
+	"Revokes (passively, as step-ca does) the SSH certificate with\n"
+	"<serial-number>: the CA records it and refuses to renew or rekey it, "
+	"or\nto take it as an SSHPOP proof.  sshd does not ask the CA, so a "
+	"revoked\ncertificate still logs in until it expires unless sshd's "
+	"RevokedKeys\nlists it.\n"
 	"\n"
 	"<serial-number> is decimal, as ssh-keygen -L prints it, or hex after "
 	"0x\n(0x2a is 42); it is sent to the CA in decimal.  With "

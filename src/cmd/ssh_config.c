@@ -434,7 +434,8 @@ static int
 prepare_tmpl(struct cmd_run *run, const struct config_opts *o,
     const char *dir, const struct pkit_sshca_tmpl *t, struct out_file *f)
 {
-	const char *content = t->content != NULL ? (const char *)t->content : "";
+	const char *content = t->content != NULL ?
+	    (const char *)t->content : "";
 	unsigned char *old = NULL;
 	size_t oldlen = 0, n;
 	char *line;
@@ -463,8 +464,8 @@ prepare_tmpl(struct cmd_run *run, const struct config_opts *o,
 		return prepare_whole(run, o, f);
 	}
 	if (strlen(content) != t->len)
-		return pkit_seterr(run->ctx, PKIT_ERR_FORMAT, "the CA's template "
-		    "%s: a NUL byte in a %s", t->name, t->type);
+		return pkit_seterr(run->ctx, PKIT_ERR_FORMAT, "the CA's "
+		    "template %s: a NUL byte in a %s", t->name, t->type);
 	if (strcmp(t->type, "prepend-line") != 0) {
 		/* "snippet", and what step also writes as one */
 		if ((f->text = strdup(content)) == NULL)
@@ -691,36 +692,36 @@ out:
 const struct cmd cmd_ssh_config = {
 	"config", cmd_config, NULL, NULL, 0, 0,
 	"write the ssh or sshd configuration that trusts an SSH CA",
-	"With --host-ca or --user-ca key files, pkit writes the configuration\n"
-	"itself.  For a client (the default): $PKITPATH/ssh/known_hosts with an\n"
-	"\"@cert-authority *\" line for each --host-ca key, $PKITPATH/ssh/config\n"
-	"that makes ssh read it for every host, and a block in ~/.ssh/config\n"
-	"that includes that file, so that ssh accepts any host certificate the\n"
-	"CA signed.  With --host, for a server: <dir>/ca.pub (default\n"
-	"/etc/ssh/ca.pub) with the --user-ca keys, and a block in\n"
-	"<dir>/sshd_config that sets TrustedUserCAKeys to it and the host key and\n"
-	"certificate (--set Key=..., --set Certificate=...; by default\n"
-	"ssh_host_ecdsa_key and its -cert.pub, relative to <dir>).\n"
-	"\n"
-	"Without key files the CA's templates decide, as for step ssh config:\n"
-	"POST /ssh/config to the CA (--ca-url or $PKITPATH/config/defaults.json,\n"
-	"as for 'pkit ca' commands) with the variables GOOS, StepPath\n"
-	"($PKITPATH), StepBasePath, StepSSHTemplateVersion, Context, Dir (--dir)\n"
-	"and each --set key=value.  Each template of the answer is a \"file\"\n"
-	"(written 0600), a \"snippet\" (a block), a \"prepend-line\" (the first line\n"
-	"of the file, other copies of it removed) or a \"directory\", at its path:\n"
-	"${STEPPATH} is $PKITPATH, ~/ the home directory, and a relative path is\n"
-	"under $PKITPATH.  With --dir nothing is written outside it.  A pkit CA\n"
-	"without templates.ssh in its ca.json answers the files above, from its\n"
-	"keys of /ssh/roots.  With --federation pkit writes them itself from the\n"
-	"keys of /ssh/federation.\n"
-	"\n"
-	"The blocks sit between \"# BEGIN pkit ssh config\" and \"# END pkit ssh\n"
-	"config\" lines at the top of the file and are replaced on the next run;\n"
-	"the rest of the file is kept.  An existing file is replaced only with\n"
-	"--force; nothing is written when one is refused.  --dry-run prints\n"
-	"instead of writing.  --roots prints the user CA keys (with --host the\n"
-	"host CA keys), one per line, as step ssh config --roots does.",
+	"With --host-ca or --user-ca key files, pkit writes the "
+	"configuration\nitself.  For a client (the default): "
+	"$PKITPATH/ssh/known_hosts with an\n\"@cert-authority *\" line for "
+	"each --host-ca key, $PKITPATH/ssh/config\nthat makes ssh read it for "
+	"every host, and a block in ~/.ssh/config\nthat includes that file, "
+	"so that ssh accepts any host certificate the\nCA signed.  With "
+	"--host, for a server: <dir>/ca.pub (default\n/etc/ssh/ca.pub) with "
+	"the --user-ca keys, and a block in\n<dir>/sshd_config that sets "
+	"TrustedUserCAKeys to it and the host key and\ncertificate (--set "
+	"Key=..., --set Certificate=...; by default\nssh_host_ecdsa_key and "
+	"its -cert.pub, relative to <dir>).\n\nWithout key files the CA's "
+	"templates decide, as for step ssh config:\nPOST /ssh/config to the "
+	"CA (--ca-url or $PKITPATH/config/defaults.json,\nas for 'pkit ca' "
+	"commands) with the variables GOOS, StepPath\n($PKITPATH), "
+	"StepBasePath, StepSSHTemplateVersion, Context, Dir (--dir)\nand each "
+	"--set key=value.  Each template of the answer is a "
+	"\"file\"\n(written 0600), a \"snippet\" (a block), a "
+	"\"prepend-line\" (the first line\nof the file, other copies of it "
+	"removed) or a \"directory\", at its path:\n${STEPPATH} is $PKITPATH, "
+	"~/ the home directory, and a relative path is\nunder $PKITPATH.  "
+	"With --dir nothing is written outside it.  A pkit CA\nwithout "
+	"templates.ssh in its ca.json answers the files above, from its\nkeys "
+	"of /ssh/roots.  With --federation pkit writes them itself from "
+	"the\nkeys of /ssh/federation.\n\nThe blocks sit between \"# BEGIN "
+	"pkit ssh config\" and \"# END pkit ssh\nconfig\" lines at the top of "
+	"the file and are replaced on the next run;\nthe rest of the file is "
+	"kept.  An existing file is replaced only with\n--force; nothing is "
+	"written when one is refused.  --dry-run prints\ninstead of writing.  "
+	"--roots prints the user CA keys (with --host the\nhost CA keys), one "
+	"per line, as step ssh config --roots does.",
 	"Trust host certificates signed by a CA, for this user:\n"
 	"  $ pkit ssh config --host-ca host_ca.pub\n"
 	"Make sshd trust user certificates of a CA:\n"
@@ -733,8 +734,9 @@ const struct cmd cmd_ssh_config = {
 	"root_ca.crt\n"
 	"  $ pkit ssh config --host --roots\n"
 	"Configure sshd as the CA's templates say:\n"
-	"  $ pkit ssh config --host --set Certificate=ssh_host_ecdsa_key-cert.pub "
-	"\\\n      --set Key=ssh_host_ecdsa_key\n"
+	"  $ pkit ssh config --host "
+	"--set Certificate=ssh_host_ecdsa_key-cert.pub \\\n"
+	"      --set Key=ssh_host_ecdsa_key\n"
 	"Show what the CA's templates would write for a user:\n"
 	"  $ pkit ssh config --dry-run --set User=joe\n",
 	config_opts

@@ -361,8 +361,9 @@ tmpl_one(struct pkit_ctx *ctx, const json_t *o, size_t i,
 	if (name == NULL || type == NULL || path == NULL || *path == '\0' ||
 	    (b64 == NULL && !json_is_null(json_object_get(o, "content")) &&
 	    json_object_get(o, "content") != NULL))
-		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "/ssh/config: template "
-		    "%zu lacks a name, type, path or base64 content", i);
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "/ssh/config: "
+		    "template %zu lacks a name, type, path or base64 content",
+		    i);
 	if (b64 != NULL) {
 		if ((r = pkit_b64_decode(ctx, PKIT_B64_STD, b64, strlen(b64),
 		    &raw, &len)) != 0)

@@ -78,7 +78,7 @@ int pkit_sshca_check_host(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 /* One rendered template of /ssh/config (step's templates.Output). */
 struct pkit_sshca_tmpl {
 	char *name, *type, *path, *comment;
-	unsigned char *content;	/* NUL-terminated; NULL for a directory */
+	unsigned char *content;	/* NUL-terminated; NULL: a directory */
 	size_t len;
 };
 

@@ -1274,7 +1274,8 @@ pkit_ca_ssh_config_data(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh,
 		if ((r = default_config(ctx, ssh, host, data, list)) != 0) {
 			json_decref(list);
 			if (r == PKIT_ERR_ARG)
-				pkit_ca_auth_refuse(why, 400, "%s", ctx->errbuf);
+				pkit_ca_auth_refuse(why, 400, "%s",
+				    ctx->errbuf);
 			else
 				pkit_ca_auth_refuse(why, 500, NULL);
 			return r;

@@ -124,14 +124,15 @@ load_one(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	if (member(e, "name", &name) < 0 || member(e, "type", &type) < 0 ||
 	    member(e, "template", &file) < 0 || member(e, "path", &path) < 0 ||
 	    member(e, "comment", &comment) < 0)
-		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "name, type, template, "
-		    "path and comment are strings");
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "name, type, "
+		    "template, path and comment are strings");
 	if (name == NULL || *name == '\0')
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "template name cannot "
 		    "be empty");
 	if (type == NULL || !is_type(type))
-		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "invalid template type "
-		    "%s, it must be snippet, prepend-line, file, or directory",
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "invalid template "
+		    "type %s, it must be snippet, prepend-line, file, or "
+		    "directory",
 		    type != NULL ? type : "\"\"");
 	if (file != NULL && *file == '\0')
 		file = NULL;
