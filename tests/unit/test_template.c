@@ -124,6 +124,13 @@ static const struct {
 	{ "{{ \"\" | b64enc }}|{{ \"\\x00\\xff\" | b64enc }}", "|AP8=" },
 	{ "{{ \"d3d3\" | b64dec }}", "www" },
 	{ "{{ \"AP8A\" | b64dec | b64enc }}", "AP8A" },
+	/* the forms of step's SSH configuration templates */
+	{ "{{- if or .Insecure.User.missing \"none\" | eq \"windows\" }}W"
+	  "{{- else }}U{{- end }}", "U" },
+	{ "{{ \"C:\\\\Users\\\\x\" | replace \"\\\\\" \"/\" | "
+	  "trimPrefix \"C:\" }}", "/Users/x" },
+	{ "x{{- if .Insecure.User.missing }} --context {{ .Insecure.User.missing"
+	  " }}{{- end }} %h", "x %h" },
 };
 
 static const struct {
