@@ -420,7 +420,7 @@ under(const char *dir, const char *path)
 {
 	size_t n = strlen(dir);
 
-	while (n > 1 && dir[n - 1] == '/')
+	while (n > 0 && dir[n - 1] == '/')
 		n--;
 	if (strncmp(path, dir, n) != 0 || (path[n] != '/' && path[n] != '\0'))
 		return 0;
@@ -558,8 +558,7 @@ template_config(struct cmd_run *run, const struct config_opts *o)
 		    asprintf(&dir, "%s/%s", cwd, o->dir) < 0)
 			dir = NULL;
 		if (dir == NULL) {
-			r = pkit_seterr_sys(run->ctx, "%s",
-			    o->dir);
+			r = pkit_seterr_sys(run->ctx, "%s", o->dir);
 			goto out;
 		}
 	}
