@@ -66,6 +66,16 @@ test_expect_success 'without templates.ssh, pkit ssh config writes what it write
 	test_cmp from-ca/user-config .ssh/config
 '
 
+test_expect_success 'without templates.ssh, --host --dir (relative): the files in it, named absolutely' '
+	pkit ssh config --host --dir sshdir --set Key=k --set Certificate=/c/crt 2>err &&
+	test_cmp "$PKITPATH/certs/ssh_user_ca_key.pub" sshdir/ca.pub &&
+	grep -qx "TrustedUserCAKeys \"$PWD/sshdir/ca.pub\"" sshdir/sshd_config &&
+	grep -qx "HostKey \"$PWD/sshdir/k\"" sshdir/sshd_config &&
+	grep -qx "HostCertificate \"/c/crt\"" sshdir/sshd_config &&
+	test_expect_code 1 pkit ssh config --host --dir sshdir --set "Key=a\"b" 2>err &&
+	test_one_line err && grep -q "cannot be written in an ssh configuration file" err
+'
+
 test_expect_success 'templates.ssh in ca.json: step default templates, a snippet, a prepend-line, a directory' '
 	ca_stop &&
 	mkdir -p "$PKITPATH/templates/ssh" &&
