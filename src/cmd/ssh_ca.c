@@ -2,6 +2,8 @@
  * renew, rekey, revoke, hosts (src/lib/sshca.c does the talking). */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -714,6 +716,32 @@ static const struct cmd_opt revoke_opts[] = {
 };
 #undef T
 
+/* An SSH certificate serial as ssh-keygen -L prints it (decimal) or
+ * in hex after 0x; 0 when s is neither or does not fit 64 bits. */
+static int
+parse_serial(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	const char *p = s;
+	char *end;
+	int base = 10;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		base = 16;
+	}
+	/* strtoull would take blanks and a sign */
+	if (!(base == 16 ? isxdigit((unsigned char)*p) :
+	    isdigit((unsigned char)*p)))
+		return 0;
+	errno = 0;
+	v = strtoull(p, &end, base);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	*out = (uint64_t)v;
+	return 1;
+}
+
 static int
 ssh_revoke_main(struct cmd_run *run, int argc, char **argv)
 {
@@ -723,20 +751,24 @@ ssh_revoke_main(struct cmd_run *run, int argc, char **argv)
 	struct pkit_ca_client *c = NULL;
 	struct pkit_token_req req = { 0 };
 	struct pkit_sshcert *pop = NULL;
-	char **args, *token = NULL, *desc = NULL, serial[32];
-	const char *end;
+	char **args, *token = NULL, *desc = NULL, serial[32] = "";
+	uint64_t sn = 0;
 	int nargs, r, ret = EXIT_FAIL, code = 0;
 
 	memset(&o, 0, sizeof(o));
 	if ((r = cmd_parse(run, argc, argv, &o, &args, &nargs)) !=
 	    CMD_CONTINUE)
 		return r;
-	for (end = args[0]; *end >= '0' && *end <= '9'; end++)
-		;
-	if (*args[0] == '\0' || *end != '\0' || strlen(args[0]) > 20)
-		return cmd_usage_error(run, "'%s' is not an SSH certificate "
-		    "serial number (decimal)", args[0]);
-	snprintf(serial, sizeof(serial), "%s", args[0]);
+	/* the CA keys its records by the decimal serial */
+	if (nargs > 0) {
+		if (!parse_serial(args[0], &sn))
+			return cmd_usage_error(run, "'%s' is not an SSH "
+			    "certificate serial number (64 bits, decimal or "
+			    "0x hex)", args[0]);
+		snprintf(serial, sizeof(serial), "%" PRIu64, sn);
+	} else if (o.sshpop_cert == NULL)
+		return cmd_usage_error(run, "the <serial-number> is needed "
+		    "unless --sshpop-cert gives the certificate");
 	if ((o.sshpop_cert != NULL) != (o.sshpop_key != NULL))
 		return cmd_usage_error(run, "--sshpop-cert and --sshpop-key go "
 		    "together");
@@ -758,7 +790,10 @@ ssh_revoke_main(struct cmd_run *run, int argc, char **argv)
 			    cmd_fail(run, r);
 			goto out;
 		}
-		if (strtoull(serial, NULL, 10) != pop->serial) {
+		if (nargs == 0)
+			snprintf(serial, sizeof(serial), "%" PRIu64,
+			    pop->serial);
+		else if (sn != pop->serial) {
 			r = pkit_seterr(run->ctx, PKIT_ERR_ARG, "%s: its serial "
 			    "is %" PRIu64 ", not %s: an SSHPOP token revokes "
 			    "its own certificate", o.sshpop_cert, pop->serial,
@@ -799,13 +834,17 @@ out:
 }
 
 const struct cmd cmd_ssh_revoke = {
-	"revoke", ssh_revoke_main, NULL, "<serial-number>", 1, 1,
+	"revoke", ssh_revoke_main, NULL, "[<serial-number>]", 0, 1,
 	"revoke an SSH certificate so that the CA no longer renews it",
-	"Revokes (passively, as step-ca does) the SSH certificate with the "
-	"decimal\n<serial-number>: the CA records it and refuses to renew or "
-	"rekey it, or\nto take it as an SSHPOP proof.  sshd does not ask the "
-	"CA, so a revoked\ncertificate still logs in until it expires unless "
-	"sshd's RevokedKeys\nlists it.\n"
+	"Revokes (passively, as step-ca does) the SSH certificate with\n"
+	"<serial-number>: the CA records it and refuses to renew or rekey it, "
+	"or\nto take it as an SSHPOP proof.  sshd does not ask the CA, so a "
+	"revoked\ncertificate still logs in until it expires unless sshd's "
+	"RevokedKeys\nlists it.\n"
+	"\n"
+	"<serial-number> is decimal, as ssh-keygen -L prints it, or hex after "
+	"0x\n(0x2a is 42); it is sent to the CA in decimal.  With "
+	"--sshpop-cert it may\nbe left out: it is then that certificate's.\n"
 	"\n"
 	"The request is authorized by a one-time token whose subject is the "
 	"serial:\n--token, one made here with a JWK provisioner "
@@ -813,7 +852,13 @@ const struct cmd cmd_ssh_revoke = {
 	"(--sshpop-cert and --sshpop-key).",
 	"Revoke a certificate with a provisioner's token:\n"
 	"  $ pkit ssh revoke 3037407720969766721 --provisioner admin "
-	"\\\n      --provisioner-password-file pw.txt --reason \"key lost\"\n",
+	"\\\n      --provisioner-password-file pw.txt --reason \"key lost\"\n"
+	"The same serial in hex:\n"
+	"  $ pkit ssh revoke 0x2a270a3ab66e8741 --provisioner admin "
+	"\\\n      --provisioner-password-file pw.txt\n"
+	"Revoke a host certificate with its own key:\n"
+	"  $ pkit ssh revoke --sshpop-cert ssh_host_ecdsa_key-cert.pub "
+	"\\\n      --sshpop-key ssh_host_ecdsa_key\n",
 	revoke_opts
 };
 

@@ -2,9 +2,14 @@
  * sshd_config text that trusts an SSH CA, from its public keys. */
 #include "config.h"
 
+#include <sys/utsname.h>
+
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ca_client.h"
 #include "cmd.h"
@@ -35,16 +40,17 @@ static const struct cmd_opt config_opts[] = {
 	  "a public key of the CA that signs host certificates (repeatable)",
 	  NULL, OPT_F_FILE },
 	{ "set", 0, OPT_LIST, offsetof(T, set), "key=value",
-	  "with --host: Key=<host key> or Certificate=<host certificate>, "
-	  "relative to --dir" },
+	  "a variable of the CA's templates (repeatable); else, with --host, "
+	  "Key=<host key> or Certificate=<host certificate>" },
 	{ "dir", 0, OPT_STRING, offsetof(T, dir), "dir",
-	  "with --host: the sshd configuration directory (default /etc/ssh)",
+	  "with --host: the sshd configuration directory (default /etc/ssh); "
+	  "nothing is written outside it",
 	  NULL, OPT_F_DIR },
 	{ "dry-run", 0, OPT_BOOL, offsetof(T, dry_run), NULL,
 	  "print the files and blocks instead of writing them" },
 	{ "federation", 0, OPT_BOOL, offsetof(T, federation), NULL,
-	  "with keys from the CA: also trust its federated CA keys "
-	  "(/ssh/federation)" },
+	  "write from the CA's keys and its federated ones (/ssh/federation), "
+	  "not its templates" },
 	OPT_FORCE(T),
 	OPT_CA_URL(T, ca),
 	OPT_CA_ROOT(T, ca),
@@ -93,6 +99,11 @@ struct out_file {
 	char *path;
 	char *text;		/* what the file will hold */
 	const char *block;	/* merged files: the block, for --dry-run */
+	size_t len;		/* of text when not 0 (it may hold a NUL) */
+	const char *label;	/* for --dry-run; NULL: "block" for blocks */
+	int dir;		/* a directory to make, no text */
+	int mkparent;		/* make the directory it is in first */
+	int private;		/* 0600, as step writes template files */
 };
 
 /* Everything is checked and computed before the first write, so that a
@@ -133,21 +144,59 @@ prepare_merge(struct cmd_run *run, const struct config_opts *o,
 	return PKIT_OK;
 }
 
+/* The directory part of path, made (0700, as step). */
+static int
+mkparent(struct cmd_run *run, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int r;
+
+	if (slash == NULL || slash == path)
+		return PKIT_OK;
+	if ((dir = strndup(path, (size_t)(slash - path))) == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", path);
+	r = pkit_mkdirs(run->ctx, dir, 0700);
+	free(dir);
+	return r;
+}
+
 static int
 write_files(struct cmd_run *run, const struct config_opts *o,
     struct out_file *f, size_t n)
 {
-	size_t i;
+	const char *shown, *label;
+	size_t i, len;
 	int r;
 
 	for (i = 0; i < n; i++) {
 		if (o->dry_run) {
-			printf("# %s%s\n%s", f[i].path, f[i].block != NULL ?
-			    " (block)" : "", f[i].text);
+			shown = f[i].block != NULL ? f[i].block :
+			    f[i].text != NULL ? f[i].text : "";
+			len = f[i].block == NULL && f[i].len != 0 ? f[i].len :
+			    strlen(shown);
+			label = f[i].label != NULL ? f[i].label :
+			    f[i].block != NULL ? "block" : NULL;
+			printf("# %s%s%s%s\n", f[i].path, label != NULL ? " (" :
+			    "", label != NULL ? label : "", label != NULL ?
+			    ")" : "");
+			fwrite(shown, 1, len, stdout);
+			if (len > 0 && shown[len - 1] != '\n')
+				putchar('\n');
 			continue;
 		}
+		if (f[i].dir) {
+			if ((r = pkit_mkdirs(run->ctx, f[i].path, 0700)) != 0)
+				return r;
+			fprintf(stderr, "Made %s.\n", f[i].path);
+			continue;
+		}
+		if (f[i].mkparent && (r = mkparent(run, f[i].path)) != 0)
+			return r;
 		if ((r = pkit_file_write(run->ctx, f[i].path, f[i].text,
-		    strlen(f[i].text), PKIT_WRITE_FORCE)) != 0)
+		    f[i].len != 0 ? f[i].len : strlen(f[i].text),
+		    PKIT_WRITE_FORCE | (f[i].private ? PKIT_WRITE_PRIVATE :
+		    0))) != 0)
 			return r;
 		fprintf(stderr, "%s %s.\n", f[i].block != NULL ? "Updated" :
 		    "Wrote", f[i].path);
@@ -299,6 +348,249 @@ out:
 	return r != 0 ? cmd_fail(run, r) : EXIT_OK;
 }
 
+/* ---- the CA's templates (POST /ssh/config) -------------------------- */
+
+/* Go's GOOS for this system, as step sends it ("linux", "darwin", ...). */
+static void
+goos(char *buf, size_t size)
+{
+	struct utsname u;
+	size_t i;
+
+	if (uname(&u) != 0 || strlen(u.sysname) >= size)
+		u.sysname[0] = '\0';
+	for (i = 0; u.sysname[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)u.sysname[i]);
+	buf[i] = '\0';
+	if (i == 0)
+		snprintf(buf, size, "linux");
+}
+
+/* Where a template's path is, as step writes it: ${STEPPATH} is the base
+ * directory ($PKITPATH), "~/" the home directory, and a relative path
+ * is under the base directory of the context in use. */
+static int
+tmpl_path(struct cmd_run *run, const char *p, char **out)
+{
+	const char *top = run->g->home != NULL ? run->g->home : run->g->base;
+	const char *home = getenv("HOME"), *v;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ok;
+
+	*out = NULL;
+	if ((m = open_memstream(&s, &len)) == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", p);
+	while ((v = strstr(p, "${STEPPATH}")) != NULL) {
+		fwrite(p, 1, (size_t)(v - p), m);
+		fputs(top, m);
+		p = v + strlen("${STEPPATH}");
+	}
+	fputs(p, m);
+	ok = fclose(m) == 0;
+	if (!ok || s == NULL) {
+		free(s);
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", p);
+	}
+	if (s[0] == '~' && (s[1] == '/' || s[1] == '\0')) {
+		if (home == NULL || *home == '\0') {
+			free(s);
+			return pkit_seterr(run->ctx, PKIT_ERR_NOT_FOUND,
+			    "%s: HOME is not set", run->path);
+		}
+		ok = asprintf(out, "%s%s", home, s + 1) >= 0;
+	} else if (s[0] != '/')
+		ok = asprintf(out, "%s/%s", run->g->base, s) >= 0;
+	else {
+		*out = s;
+		return PKIT_OK;
+	}
+	free(s);
+	if (!ok) {
+		*out = NULL;
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
+	}
+	return PKIT_OK;
+}
+
+/* 1 when path is dir or below it, without a ".." step out. */
+static int
+under(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	while (n > 0 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		return 0;
+	return strstr(path, "/../") == NULL && (strlen(path) < 3 ||
+	    strcmp(path + strlen(path) - 3, "/..") != 0);
+}
+
+/* One template of the answer as a file to write, checked and computed
+ * now, like the others. */
+static int
+prepare_tmpl(struct cmd_run *run, const struct config_opts *o,
+    const char *dir, const struct pkit_sshca_tmpl *t, struct out_file *f)
+{
+	const char *content = t->content != NULL ?
+	    (const char *)t->content : "";
+	unsigned char *old = NULL;
+	size_t oldlen = 0, n;
+	char *line;
+	int r;
+
+	if ((r = tmpl_path(run, t->path, &f->path)) != 0)
+		return r;
+	if (dir != NULL && !under(dir, f->path))
+		return pkit_seterr(run->ctx, PKIT_ERR_ARG, "the CA's template "
+		    "%s writes %s, which is not in --dir %s", t->name, f->path,
+		    dir);
+	if (strcmp(t->type, "directory") == 0) {
+		f->dir = 1;
+		f->label = "directory";
+		return PKIT_OK;
+	}
+	f->mkparent = 1;
+	if (strcmp(t->type, "file") == 0) {
+		if ((f->text = malloc(t->len + 1)) == NULL)
+			return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s",
+			    f->path);
+		memcpy(f->text, content, t->len);
+		f->text[t->len] = '\0';
+		f->len = t->len;
+		f->private = 1;
+		return prepare_whole(run, o, f);
+	}
+	if (strlen(content) != t->len)
+		return pkit_seterr(run->ctx, PKIT_ERR_FORMAT, "the CA's "
+		    "template %s: a NUL byte in a %s", t->name, t->type);
+	if (strcmp(t->type, "prepend-line") != 0) {
+		/* "snippet", and what step also writes as one */
+		if ((f->text = strdup(content)) == NULL)
+			return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s",
+			    f->path);
+		return prepare_merge(run, o, f);
+	}
+	for (n = strlen(content); n > 0 && isspace((unsigned char)content[n -
+	    1]); n--)
+		;
+	if ((line = strndup(content, n)) == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", f->path);
+	f->block = line;
+	f->label = "first line";
+	if (o->dry_run)
+		return PKIT_OK;
+	if (pkit_file_exists(f->path) && (r = pkit_file_read(run->ctx,
+	    f->path, CONFIG_FILE_MAX, &old, &oldlen)) != 0)
+		return r;
+	r = pkit_sshconfig_prepend(run->ctx, old != NULL ? (const char *)old :
+	    "", oldlen, line, &f->text);
+	free(old);
+	return r;
+}
+
+/* --set key=value pairs, after what pkit sends as step does: GOOS,
+ * StepPath, StepBasePath, StepSSHTemplateVersion, Context, and Dir for
+ * --dir. */
+static int
+tmpl_data(struct cmd_run *run, const struct config_opts *o, const char *dir,
+    json_t **out)
+{
+	const char *top = run->g->home != NULL ? run->g->home : run->g->base;
+	char os[64], *k;
+	json_t *d;
+	size_t i;
+	int bad = 0;
+
+	goos(os, sizeof(os));
+	if ((d = json_pack("{s:s,s:s,s:s,s:s}", "GOOS", os, "StepPath",
+	    run->g->base, "StepBasePath", top, "StepSSHTemplateVersion",
+	    "v2")) == NULL)
+		return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
+	if (run->g->context != NULL)
+		bad |= json_object_set_new(d, "Context",
+		    json_string(run->g->context));
+	if (dir != NULL)
+		bad |= json_object_set_new(d, "Dir", json_string(dir));
+	for (i = 0; i < o->set.n; i++) {
+		const char *eq = strchr(o->set.v[i], '=');
+
+		if ((k = strndup(o->set.v[i], (size_t)(eq - o->set.v[i]))) ==
+		    NULL) {
+			bad = 1;
+			break;
+		}
+		bad |= json_object_set_new(d, k, json_string(eq + 1));
+		free(k);
+	}
+	if (bad) {
+		json_decref(d);
+		return pkit_seterr(run->ctx, PKIT_ERR_ARG, "--set: a key or "
+		    "value is not UTF-8");
+	}
+	*out = d;
+	return PKIT_OK;
+}
+
+/* Write what the CA's templates say; the exit status. */
+static int
+template_config(struct cmd_run *run, const struct config_opts *o)
+{
+	struct ca_config cfg = { 0 };
+	struct pkit_ca_client *c = NULL;
+	struct pkit_sshca_tmpl *t = NULL;
+	struct out_file *f = NULL;
+	char *dir = NULL, cwd[PATH_MAX];
+	json_t *data = NULL;
+	size_t i, n = 0;
+	int r;
+
+	if ((r = ca_config_resolve(run, &o->ca, CA_NEED_URL | CA_NEED_ROOT,
+	    &cfg)) != CMD_CONTINUE)
+		return r;
+	/* an absolute --dir: the templates name paths in it */
+	if (o->dir != NULL) {
+		if (o->dir[0] == '/')
+			dir = strdup(o->dir);
+		else if (getcwd(cwd, sizeof(cwd)) == NULL ||
+		    asprintf(&dir, "%s/%s", cwd, o->dir) < 0)
+			dir = NULL;
+		if (dir == NULL) {
+			r = pkit_seterr_sys(run->ctx, "%s", o->dir);
+			goto out;
+		}
+	}
+	if ((r = tmpl_data(run, o, dir, &data)) != 0 ||
+	    (r = ca_client_open(run, &cfg, &c)) != 0 ||
+	    (r = pkit_sshca_config(run->ctx, c, o->host, data, &t, &n,
+	    NULL)) != 0)
+		goto out;
+	if (n == 0) {
+		fprintf(stderr, "No configuration changes were found.\n");
+		goto out;
+	}
+	if ((f = calloc(n, sizeof(*f))) == NULL) {
+		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "%s", run->path);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((r = prepare_tmpl(run, o, dir, &t[i], &f[i])) != 0)
+			goto out;
+	r = write_files(run, o, f, n);
+out:
+	if (f != NULL)
+		free_files(f, n);
+	free(f);
+	pkit_sshca_tmpl_free(t, n);
+	json_decref(data);
+	free(dir);
+	pkit_ca_client_free(c);
+	ca_config_release(&cfg);
+	return r != 0 ? cmd_fail(run, r) : EXIT_OK;
+}
+
 static int
 cmd_config(struct cmd_run *run, int argc, char **argv)
 {
@@ -318,18 +610,9 @@ cmd_config(struct cmd_run *run, int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < o.set.n; i++) {
-		if (!o.host) {
-			ret = cmd_usage_error(run, "--set needs --host");
-			goto out;
-		}
-		if (strncmp(o.set.v[i], "Key=", 4) == 0 && o.set.v[i][4])
-			key = o.set.v[i] + 4;
-		else if (strncmp(o.set.v[i], "Certificate=", 12) == 0 &&
-		    o.set.v[i][12])
-			cert = o.set.v[i] + 12;
-		else {
+		if (o.set.v[i][0] == '=' || strchr(o.set.v[i], '=') == NULL) {
 			ret = cmd_usage_error(run, "--set: '%s' is not "
-			    "Key=<file> or Certificate=<file>", o.set.v[i]);
+			    "<key>=<value>", o.set.v[i]);
 			goto out;
 		}
 	}
@@ -352,6 +635,29 @@ cmd_config(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_usage_error(run, "--federation is for keys from the "
 		    "CA, not from --user-ca or --host-ca files");
 		goto out;
+	}
+	/* keys from the CA: its templates write the configuration */
+	if (src->n == 0 && !o.roots && !o.federation) {
+		ret = template_config(run, &o);
+		goto out;
+	}
+	/* pkit's own: --set names the sshd host key and certificate */
+	for (i = 0; i < o.set.n; i++) {
+		if (!o.host) {
+			ret = cmd_usage_error(run, "--set needs --host, or the "
+			    "CA's templates");
+			goto out;
+		}
+		if (strncmp(o.set.v[i], "Key=", 4) == 0 && o.set.v[i][4])
+			key = o.set.v[i] + 4;
+		else if (strncmp(o.set.v[i], "Certificate=", 12) == 0 &&
+		    o.set.v[i][12])
+			cert = o.set.v[i] + 12;
+		else {
+			ret = cmd_usage_error(run, "--set: '%s' is not "
+			    "Key=<file> or Certificate=<file>", o.set.v[i]);
+			goto out;
+		}
 	}
 	if (src->n == 0) {
 		/* the keys come from the CA */
@@ -385,28 +691,36 @@ out:
 const struct cmd cmd_ssh_config = {
 	"config", cmd_config, NULL, NULL, 0, 0,
 	"write the ssh or sshd configuration that trusts an SSH CA",
-	"For a client (the default), writes $PKITPATH/ssh/known_hosts with "
-	"an\n\"@cert-authority *\" line for each --host-ca key, "
-	"$PKITPATH/ssh/config that\nmakes ssh read it for every host, and a "
-	"block in ~/.ssh/config that\nincludes that file, so that ssh accepts "
-	"any host certificate the CA signed.\n"
-	"\n"
-	"With --host, for a server: writes <dir>/ca.pub (default "
-	"/etc/ssh/ca.pub)\nwith the --user-ca keys, and a block in "
-	"<dir>/sshd_config that sets\nTrustedUserCAKeys to it and the host "
-	"key and certificate (--set Key=...,\n--set Certificate=...; by "
-	"default ssh_host_ecdsa_key and its -cert.pub).\n"
-	"\n"
-	"The blocks sit between \"# BEGIN pkit ssh config\" and \"# END pkit "
-	"ssh\nconfig\" lines at the top of the file and are replaced on the "
-	"next run; the\nrest of the file is kept.  --dry-run prints instead "
-	"of writing.  --roots\nprints the user CA keys (with --host the host "
-	"CA keys), one per line, as\nstep ssh config --roots does.\n"
-	"\n"
-	"The CA keys are those of --user-ca and --host-ca files or, without "
-	"them,\nthe CA's (GET /ssh/roots, or /ssh/federation with "
-	"--federation, from\n--ca-url or $PKITPATH/config/defaults.json as "
-	"for 'pkit ca' commands).",
+	"With --host-ca or --user-ca key files, pkit writes the "
+	"configuration\nitself.  For a client (the default): "
+	"$PKITPATH/ssh/known_hosts with an\n\"@cert-authority *\" line for "
+	"each --host-ca key, $PKITPATH/ssh/config\nthat makes ssh read it for "
+	"every host, and a block in ~/.ssh/config\nthat includes that file, "
+	"so that ssh accepts any host certificate the\nCA signed.  With "
+	"--host, for a server: <dir>/ca.pub (default\n/etc/ssh/ca.pub) with "
+	"the --user-ca keys, and a block in\n<dir>/sshd_config that sets "
+	"TrustedUserCAKeys to it and the host key and\ncertificate (--set "
+	"Key=..., --set Certificate=...; by default\nssh_host_ecdsa_key and "
+	"its -cert.pub, relative to <dir>).\n\nWithout key files the CA's "
+	"templates decide, as for step ssh config:\nPOST /ssh/config to the "
+	"CA (--ca-url or $PKITPATH/config/defaults.json,\nas for 'pkit ca' "
+	"commands) with the variables GOOS, StepPath\n($PKITPATH), "
+	"StepBasePath, StepSSHTemplateVersion, Context, Dir (--dir)\nand each "
+	"--set key=value.  Each template of the answer is a "
+	"\"file\"\n(written 0600), a \"snippet\" (a block), a "
+	"\"prepend-line\" (the first line\nof the file, other copies of it "
+	"removed) or a \"directory\", at its path:\n${STEPPATH} is $PKITPATH, "
+	"~/ the home directory, and a relative path is\nunder $PKITPATH.  "
+	"With --dir nothing is written outside it.  A pkit CA\nwithout "
+	"templates.ssh in its ca.json answers the files above, from its\nkeys "
+	"of /ssh/roots.  With --federation pkit writes them itself from "
+	"the\nkeys of /ssh/federation.\n\nThe blocks sit between \"# BEGIN "
+	"pkit ssh config\" and \"# END pkit ssh\nconfig\" lines at the top of "
+	"the file and are replaced on the next run;\nthe rest of the file is "
+	"kept.  An existing file is replaced only with\n--force; nothing is "
+	"written when one is refused.  --dry-run prints\ninstead of writing.  "
+	"--roots prints the user CA keys (with --host the\nhost CA keys), one "
+	"per line, as step ssh config --roots does.",
 	"Trust host certificates signed by a CA, for this user:\n"
 	"  $ pkit ssh config --host-ca host_ca.pub\n"
 	"Make sshd trust user certificates of a CA:\n"
@@ -417,6 +731,12 @@ const struct cmd cmd_ssh_config = {
 	"host\nCA keys:\n"
 	"  $ pkit ssh config --ca-url https://ca.example.com --root "
 	"root_ca.crt\n"
-	"  $ pkit ssh config --host --roots\n",
+	"  $ pkit ssh config --host --roots\n"
+	"Configure sshd as the CA's templates say:\n"
+	"  $ pkit ssh config --host "
+	"--set Certificate=ssh_host_ecdsa_key-cert.pub \\\n"
+	"      --set Key=ssh_host_ecdsa_key\n"
+	"Show what the CA's templates would write for a user:\n"
+	"  $ pkit ssh config --dry-run --set User=joe\n",
 	config_opts
 };

@@ -326,6 +326,114 @@ pkit_sshca_hosts(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	return *out != NULL ? PKIT_OK : nomem(ctx);
 }
 
+void
+pkit_sshca_tmpl_free(struct pkit_sshca_tmpl *t, size_t n)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(t[i].name);
+		free(t[i].type);
+		free(t[i].path);
+		free(t[i].comment);
+		free(t[i].content);
+	}
+	free(t);
+}
+
+/* One element of userTemplates/hostTemplates. */
+static int
+tmpl_one(struct pkit_ctx *ctx, const json_t *o, size_t i,
+    struct pkit_sshca_tmpl *t)
+{
+	const char *name, *type, *path, *comment, *b64;
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	int r;
+
+	name = json_string_value(json_object_get(o, "name"));
+	type = json_string_value(json_object_get(o, "type"));
+	path = json_string_value(json_object_get(o, "path"));
+	comment = json_string_value(json_object_get(o, "comment"));
+	b64 = json_string_value(json_object_get(o, "content"));
+	if (name == NULL || type == NULL || path == NULL || *path == '\0' ||
+	    (b64 == NULL && !json_is_null(json_object_get(o, "content")) &&
+	    json_object_get(o, "content") != NULL))
+		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "/ssh/config: "
+		    "template %zu lacks a name, type, path or base64 content",
+		    i);
+	if (b64 != NULL) {
+		if ((r = pkit_b64_decode(ctx, PKIT_B64_STD, b64, strlen(b64),
+		    &raw, &len)) != 0)
+			return pkit_seterr(ctx, r, "/ssh/config: %s: the "
+			    "content is not base64", name);
+		/* NUL-terminated, for text */
+		if ((t->content = malloc(len + 1)) == NULL) {
+			free(raw);
+			return nomem(ctx);
+		}
+		memcpy(t->content, raw, len);
+		t->content[len] = '\0';
+		t->len = len;
+		free(raw);
+	}
+	if ((t->name = strdup(name)) == NULL ||
+	    (t->type = strdup(type)) == NULL ||
+	    (t->path = strdup(path)) == NULL ||
+	    (t->comment = strdup(comment != NULL ? comment : "")) == NULL)
+		return nomem(ctx);
+	return PKIT_OK;
+}
+
+int
+pkit_sshca_config(struct pkit_ctx *ctx, struct pkit_ca_client *c, int host,
+    const json_t *data, struct pkit_sshca_tmpl **out, size_t *n, int *status)
+{
+	const char *key = host ? "hostTemplates" : "userTemplates";
+	struct pkit_sshca_tmpl *t = NULL;
+	json_t *body, *resp = NULL;
+	const json_t *list, *o;
+	size_t i, cnt = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((body = json_pack("{s:s,s:O?}", "type", host ? "host" : "user",
+	    "data", (json_t *)data)) == NULL)
+		return nomem(ctx);
+	r = pkit_ca_client_post_json(ctx, c, "/ssh/config", body, &resp,
+	    status);
+	json_decref(body);
+	if (r != 0)
+		return r;
+	list = json_object_get(resp, key);
+	if (list != NULL && !json_is_null(list) && (!json_is_array(list) ||
+	    json_array_size(list) > 64)) {
+		r = pkit_seterr(ctx, PKIT_ERR_FORMAT, "/ssh/config: %s is not "
+		    "a list", key);
+		goto out;
+	}
+	if ((t = calloc(json_array_size(list) + 1, sizeof(*t))) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	json_array_foreach(list, i, o) {
+		cnt++;
+		if ((r = tmpl_one(ctx, o, i, &t[i])) != 0)
+			goto out;
+	}
+	*out = t;
+	*n = cnt;
+	t = NULL;
+	r = PKIT_OK;
+out:
+	pkit_sshca_tmpl_free(t, cnt);
+	json_decref(resp);
+	return r;
+}
+
 int
 pkit_sshca_sshpop_name(struct pkit_ctx *ctx, const json_t *list,
     const char *name, const char **out)

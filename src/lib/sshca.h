@@ -75,6 +75,21 @@ int pkit_sshca_hosts(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 int pkit_sshca_check_host(struct pkit_ctx *ctx, struct pkit_ca_client *c,
     const char *host, int *exists, int *status);
 
+/* One rendered template of /ssh/config (step's templates.Output). */
+struct pkit_sshca_tmpl {
+	char *name, *type, *path, *comment;
+	unsigned char *content;	/* NUL-terminated; NULL: a directory */
+	size_t len;
+};
+
+/* POST /ssh/config {"type":"user"|"host","data":data}: the
+ * userTemplates or hostTemplates of the answer, in order (*n may be 0).
+ * Free them with pkit_sshca_tmpl_free(). */
+int pkit_sshca_config(struct pkit_ctx *ctx, struct pkit_ca_client *c,
+    int host, const json_t *data, struct pkit_sshca_tmpl **out, size_t *n,
+    int *status);
+void pkit_sshca_tmpl_free(struct pkit_sshca_tmpl *t, size_t n);
+
 /* Connect to host:port over TCP and copy in_fd to the connection and the
  * connection to out_fd until both directions end (ssh's ProxyCommand). */
 int pkit_sshca_relay(struct pkit_ctx *ctx, const char *host,

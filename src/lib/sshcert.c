@@ -1376,3 +1376,35 @@ pkit_sshconfig_merge(struct pkit_ctx *ctx, const char *old, size_t oldlen,
 	    BEGIN_MARK, block, nl, END_MARK, (int)(oldlen - after),
 	    old + after);
 }
+
+int
+pkit_sshconfig_prepend(struct pkit_ctx *ctx, const char *old, size_t oldlen,
+    const char *line, char **out)
+{
+	size_t n = strlen(line), i = 0, e, len = 0;
+	const char *nl;
+	char *s;
+
+	*out = NULL;
+	if (strchr(line, '\n') != NULL)
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "a prepended line has "
+		    "a newline in it");
+	if ((s = malloc(n + 1 + oldlen + 2)) == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "SSH configuration");
+	memcpy(s, line, n);
+	len = n;
+	s[len++] = '\n';
+	while (i < oldlen) {
+		nl = memchr(old + i, '\n', oldlen - i);
+		e = nl != NULL ? (size_t)(nl - old) : oldlen;
+		if (e - i != n || memcmp(old + i, line, n) != 0) {
+			memcpy(s + len, old + i, e - i);
+			len += e - i;
+			s[len++] = '\n';
+		}
+		i = e + 1;
+	}
+	s[len] = '\0';
+	*out = s;
+	return PKIT_OK;
+}

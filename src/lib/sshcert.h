@@ -210,4 +210,9 @@ int pkit_sshconfig_sshd(struct pkit_ctx *ctx, const char *ca_keys,
 int pkit_sshconfig_merge(struct pkit_ctx *ctx, const char *old, size_t oldlen,
     const char *block, char **out);
 
+/* old (may be empty) with line (no newline in it) as its first line and
+ * no other line equal to it: step's "prepend-line" templates. */
+int pkit_sshconfig_prepend(struct pkit_ctx *ctx, const char *old,
+    size_t oldlen, const char *line, char **out);
+
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "template.h"
 
 /* ---- tokens ------------------------------------------------------------ */
@@ -2735,6 +2736,50 @@ f_tostring(struct exec *e, json_t **a, size_t n, json_t **out)
 	return strval(e, a[0], out);
 }
 
+/* sprig's b64enc: standard base64 of the string's bytes. */
+static int
+f_b64enc(struct exec *e, json_t **a, size_t n, json_t **out)
+{
+	const char *s;
+	char *b64 = NULL;
+	size_t len;
+	int r;
+
+	(void)n;
+	if ((r = want_string(e, "b64enc", a[0], &s, &len)) != 0)
+		return r;
+	if (len > PKIT_TMPL_MAX_OUTPUT / 4 * 3)
+		return xerr(e, "b64enc: string larger than %u bytes",
+		    PKIT_TMPL_MAX_OUTPUT);
+	if (pkit_b64_encode(e->ctx, PKIT_B64_STD, (const unsigned char *)s,
+	    len, &b64) != 0)
+		return nomem(e);
+	*out = json_string_nocheck(b64);
+	free(b64);
+	return *out == NULL ? nomem(e) : 0;
+}
+
+/* sprig's b64dec; input that is not standard base64 is an error (sprig
+ * would print Go's error text instead). */
+static int
+f_b64dec(struct exec *e, json_t **a, size_t n, json_t **out)
+{
+	const char *s;
+	unsigned char *raw = NULL;
+	size_t len, rawlen = 0;
+	int r;
+
+	(void)n;
+	if ((r = want_string(e, "b64dec", a[0], &s, &len)) != 0)
+		return r;
+	if (pkit_b64_decode(e->ctx, PKIT_B64_STD, s, len, &raw,
+	    &rawlen) != 0)
+		return xerr(e, "b64dec: not base64");
+	*out = json_stringn_nocheck((const char *)raw, rawlen);
+	free(raw);
+	return *out == NULL ? nomem(e) : 0;
+}
+
 static int
 f_list(struct exec *e, json_t **a, size_t n, json_t **out)
 {
@@ -2859,6 +2904,8 @@ f_keys(struct exec *e, json_t **a, size_t n, json_t **out)
 
 static const struct func funcs[] = {
 	{ "and", 1, -1, f_andor },
+	{ "b64dec", 1, 1, f_b64dec },
+	{ "b64enc", 1, 1, f_b64enc },
 	{ "coalesce", 0, -1, f_coalesce },
 	{ "contains", 2, 2, f_contains },
 	{ "default", 1, 2, f_default },

@@ -18,8 +18,8 @@
  * coalesce ternary fail typeOf typeIs eq ne lt le gt ge and or not len
  * index print println printf (%s %v %d %q %%) lower upper trim trimPrefix
  * trimSuffix hasPrefix hasSuffix contains replace splitList join quote
- * squote toString list dict first last hasKey keys.  An unknown function is
- * an error when the template is parsed.
+ * squote toString list dict first last hasKey keys b64enc b64dec.  An
+ * unknown function is an error when the template is parsed.
  *
  * There is no way to run code, read files or the environment, or define
  * templates ({{ define }}/{{ template }}/{{ block }} are errors).  Nesting

@@ -157,10 +157,23 @@ test_expect_success '/ssh/hosts, ssh hosts and /ssh/check-host know the host' '
 
 test_expect_success '/ssh/config: user and host templates' '
 	test "$(api POST /ssh/config "{}")" = 200 &&
-	jget out "[t[\"name\"] for t in d[\"userTemplates\"]]" >got &&
-	echo "['"'"'config.tpl'"'"', '"'"'known_hosts.tpl'"'"']" >want && test_cmp want got &&
-	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][1][\"content\"]).decode()" >kh &&
+	jget out "[(t[\"name\"], t[\"type\"], t[\"path\"]) for t in d[\"userTemplates\"]]" >got &&
+	cat >want <<-\EOF &&
+	[('"'"'include.tpl'"'"', '"'"'snippet'"'"', '"'"'~/.ssh/config'"'"'), ('"'"'config.tpl'"'"', '"'"'file'"'"', '"'"'ssh/config'"'"'), ('"'"'known_hosts.tpl'"'"', '"'"'file'"'"', '"'"'ssh/known_hosts'"'"')]
+	EOF
+	test_cmp want got &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][2][\"content\"]).decode()" >kh &&
 	grep -q "^@cert-authority \* $(cat "$PKITPATH/certs/ssh_host_ca_key.pub")" kh &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][1][\"content\"]).decode()" >cfg &&
+	grep -q "UserKnownHostsFile \"~/.step/ssh/known_hosts\"" cfg &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":\"/p\"}}")" = 200 &&
+	jget out "__import__(\"base64\").b64decode(d[\"userTemplates\"][0][\"content\"]).decode()" >inc &&
+	grep -q "Include \"/p/ssh/config\"" inc &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":\"/p\\\"x\"}}")" = 400 &&
+	grep -q "cannot be written in an ssh configuration file" out &&
+	test "$(api POST /ssh/config "{\"data\":{\"StepPath\":1}}")" = 400 &&
+	test "$(api POST /ssh/config "{\"data\":[]}")" = 400 &&
+	test "$(api POST /ssh/config "{\"type\":\"other\"}")" = 400 &&
 	test "$(api POST /ssh/config/host "{}")" = 200 &&
 	jget out "__import__(\"base64\").b64decode(d[\"hostTemplates\"][1][\"content\"]).decode()" | sed "/^\$/d" >ca &&
 	test_cmp "$PKITPATH/certs/ssh_user_ca_key.pub" ca
@@ -278,6 +291,21 @@ test_expect_success 'ssh revoke; the revoked user certificate is refused on rene
 	test_one_line err && grep -q "is already revoked" err
 '
 
+test_expect_success 'ssh revoke takes the serial in hex after 0x too (the CA gets decimal)' '
+	pkit ssh certificate hex@example.com id_hex --provisioner admin \
+		--provisioner-password-file pw.txt --no-password --insecure 2>err &&
+	s=$(serial id_hex-cert.pub) &&
+	x=$("$SYS_PYTHON" -c "import sys; print(hex(int(sys.argv[1])).upper().replace(\"0X\", \"0x\"))" "$s") &&
+	pkit ssh revoke "$x" --provisioner admin --provisioner-password-file pw.txt 2>err &&
+	grep -q "serial number $s has been revoked" err &&
+	test_expect_code 1 pkit ssh revoke "$s" --provisioner admin \
+		--provisioner-password-file pw.txt 2>err &&
+	test_one_line err && grep -q "is already revoked" err &&
+	test_expect_code 1 pkit ssh revoke "0$s" --provisioner admin \
+		--provisioner-password-file pw.txt 2>err &&
+	test_one_line err && grep -q "is already revoked" err
+'
+
 test_expect_success 'an expired user certificate is refused on renew (401)' '
 	pkit ssh certificate short@example.com id_short --not-after 2s \
 		--provisioner admin --provisioner-password-file pw.txt \
@@ -290,7 +318,8 @@ test_expect_success 'an expired user certificate is refused on renew (401)' '
 
 test_expect_success 'a revoked or expired host certificate is refused on renew too' '
 	s=$(serial host2-cert.pub) &&
-	pkit ssh revoke "$s" --sshpop-cert host2-cert.pub --sshpop-key host2 2>err &&
+	pkit ssh revoke --sshpop-cert host2-cert.pub --sshpop-key host2 2>err &&
+	grep -q "serial number $s has been revoked" err &&
 	test_expect_code 1 pkit ssh renew host2-cert.pub host2 2>err &&
 	pkit ssh certificate --host --sign --principal h3 h3 k2.pub --not-after 2s \
 		--provisioner admin --provisioner-password-file pw.txt 2>err &&
@@ -351,7 +380,15 @@ test_expect_success 'usage errors: exit 2, one line, nothing written' '
 	test_expect_code 2 pkit ssh certificate a nokey --no-password 2>err &&
 	test_one_line err && test ! -e nokey &&
 	test_expect_code 2 pkit ssh certificate a b --add-user --host 2>err && test_one_line err &&
-	test_expect_code 2 pkit ssh revoke 0x12 2>err && test_one_line err &&
+	test_expect_code 2 pkit ssh revoke -5 2>err && test_one_line err &&
+	for bad in 12abc " 5" +5 0x 0xg1 18446744073709551616 \
+		0x10000000000000000 ""; do
+		test_expect_code 2 pkit ssh revoke "$bad" 2>err &&
+		test_one_line err && grep -q "not an SSH certificate serial" err ||
+		return 1
+	done &&
+	test_expect_code 2 pkit ssh revoke 2>err && test_one_line err &&
+	grep -q "serial-number> is needed unless --sshpop-cert" err &&
 	test_expect_code 2 pkit ssh login 2>err && test_one_line err &&
 	test_expect_code 2 pkit ssh certificate a nokey --not-after soon 2>err &&
 	test_one_line err

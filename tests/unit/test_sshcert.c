@@ -633,6 +633,19 @@ test_config_text(void **state)
 	free(out);
 	assert_int_equal(pkit_sshconfig_merge(&ctx,
 	    "# BEGIN pkit ssh config\nX\n", 26, "A\n", &out), PKIT_ERR_FORMAT);
+	/* Prepend a line: first, once; the rest kept in order. */
+	assert_int_equal(pkit_sshconfig_prepend(&ctx, "", 0, "I", &out), 0);
+	assert_string_equal(out, "I\n");
+	free(out);
+	assert_int_equal(pkit_sshconfig_prepend(&ctx, "a\nI\n\nI x\nI", 10,
+	    "I", &out), 0);
+	assert_string_equal(out, "I\na\n\nI x\n");
+	free(out);
+	assert_int_equal(pkit_sshconfig_prepend(&ctx, "a", 1, "I", &out), 0);
+	assert_string_equal(out, "I\na\n");
+	free(out);
+	assert_int_equal(pkit_sshconfig_prepend(&ctx, "a", 1, "I\nJ", &out),
+	    PKIT_ERR_ARG);
 	pkit_sshcert_free(c);
 }
 

@@ -120,6 +120,17 @@ static const struct {
 	{ "{{ trim \"  x \" }}|{{ toString 5 }}", "x|5" },
 	{ "{{ $ | len }}", "4" },
 	{ "{{ . | typeOf }}", "map[string]interface {}" },
+	{ "{{ .Subject.CommonName | b64enc }}", "d3d3LmV4YW1wbGUuY29t" },
+	{ "{{ \"\" | b64enc }}|{{ \"\\x00\\xff\" | b64enc }}", "|AP8=" },
+	{ "{{ \"d3d3\" | b64dec }}", "www" },
+	{ "{{ \"AP8A\" | b64dec | b64enc }}", "AP8A" },
+	/* the forms of step's SSH configuration templates */
+	{ "{{- if or .Insecure.User.missing \"none\" | eq \"windows\" }}W"
+	  "{{- else }}U{{- end }}", "U" },
+	{ "{{ \"C:\\\\Users\\\\x\" | replace \"\\\\\" \"/\" | "
+	  "trimPrefix \"C:\" }}", "/Users/x" },
+	{ "x{{- if .Insecure.User.missing }} --context {{ .Insecure.User.missing"
+	  " }}{{- end }} %h", "x %h" },
 };
 
 static const struct {
@@ -168,6 +179,8 @@ static const struct {
 	    "can't iterate over string" },
 	{ "{{ printf \"%x\" 1 }}", "printf" },
 	{ "line1\nline2\n{{ nosuch }}", "t:3:" },
+	{ "{{ \"not base64!\" | b64dec }}", "b64dec: not base64" },
+	{ "{{ b64enc 1 }}", "b64enc: expected a string" },
 };
 
 static json_t *

@@ -514,14 +514,27 @@ h_config(struct pkit_ca_req *req, void *arg)
 {
 	struct ssh_state *st = state(req, arg);
 	struct pkit_ctx *ctx = pkit_ca_req_ctx(req);
-	const char *type = pkit_ca_req_param(req, "type"), *bt = NULL;
-	json_t *doc, *resp = NULL;
+	const char *type = pkit_ca_req_param(req, "type"), *bt = NULL, *k;
+	struct pkit_ca_refusal why;
+	json_t *doc, *resp = NULL, *data, *v;
 
 	if (!enabled(req, st) || (doc = pkit_ca_api_read_json(req)) == NULL)
 		return PKIT_CA_DONE;
-	if (pkit_ca_api_member_str(doc, "type", &bt) < 0) {
+	/* "data" is a map[string]string for step-ca */
+	data = json_object_get(doc, "data");
+	if (json_is_null(data))
+		data = NULL;
+	if (pkit_ca_api_member_str(doc, "type", &bt) < 0 ||
+	    (data != NULL && !json_is_object(data))) {
 		pkit_ca_api_refuse_msg(req, 400, "error decoding json", NULL);
 		goto out;
+	}
+	json_object_foreach(data, k, v) {
+		if (!json_is_string(v)) {
+			pkit_ca_api_refuse_msg(req, 400, "error decoding json",
+			    "data: a value is not a string");
+			goto out;
+		}
 	}
 	if (type == NULL)
 		type = bt != NULL ? bt : "user";
@@ -529,8 +542,9 @@ h_config(struct pkit_ca_req *req, void *arg)
 		pkit_ca_api_refuse_msg(req, 400, "invalid type", NULL);
 		goto out;
 	}
-	if (pkit_ca_ssh_config(ctx, st->ssh, type, &resp) != 0) {
-		pkit_ca_api_refuse_msg(req, 500, NULL, ctx->errbuf);
+	if (pkit_ca_ssh_config_data(ctx, st->ssh, type, data, &resp,
+	    &why) != 0) {
+		pkit_ca_api_refuse(req, &why, ctx->errbuf);
 		goto out;
 	}
 	pkit_ca_reply_json(req, 200, resp);

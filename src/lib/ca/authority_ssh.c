@@ -13,6 +13,7 @@
 
 #include "lib/ca/authority_impl.h"
 #include "lib/ca/authority_ssh.h"
+#include "lib/ca/ssh_templates.h"
 #include "lib/codec.h"
 #include "lib/jwk.h"
 #include "lib/jws.h"
@@ -35,6 +36,10 @@ struct pkit_ca_ssh {
 	size_t nuser, nhost;
 	EVP_PKEY *user_fed[MAX_KEYS], *host_fed[MAX_KEYS];
 	size_t nuser_fed, nhost_fed;
+	/* /ssh/config: ca.json's templates.ssh (NULL: pkit's defaults) and
+	 * their .Step value */
+	struct pkit_ca_ssh_templates *tmpl;
+	json_t *step;
 };
 
 static int
@@ -169,6 +174,73 @@ load_extra(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	return PKIT_OK;
 }
 
+/* step's templates.Step value of a key: {"Type", "Marshal"}, Marshal
+ * being the wire blob (binary, as Go's []byte: templates write it with
+ * "{{ .Marshal | toString | b64enc }}"). */
+static int
+step_key(struct pkit_ctx *ctx, EVP_PKEY *key, json_t **out)
+{
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if ((r = pkit_sshkey_public_blob(ctx, key, &blob, &len)) != 0)
+		return r;
+	*out = json_pack("{s:s,s:o}", "Type", pkit_sshkey_type(key),
+	    "Marshal", json_stringn_nocheck((const char *)blob, len));
+	free(blob);
+	return *out != NULL ? PKIT_OK : nomem(ctx);
+}
+
+/* {"SSH": {"UserKey", "HostKey", "UserFederatedKeys",
+ * "HostFederatedKeys"}}: the CA's own keys (absent when not set) and the
+ * federated ones after them (step-ca's templates.StepSSH). */
+static int
+step_data(struct pkit_ctx *ctx, const struct pkit_ca_ssh *s, json_t **out)
+{
+	static const char *const own_name[2] = { "UserKey", "HostKey" };
+	static const char *const fed_name[2] = { "UserFederatedKeys",
+	    "HostFederatedKeys" };
+	json_t *ssh, *list, *k;
+	EVP_PKEY *const *fed;
+	size_t i, t, own, n;
+	int r = PKIT_ERR_INTERNAL;
+
+	*out = NULL;
+	if ((ssh = json_object()) == NULL)
+		return nomem(ctx);
+	for (t = 0; t < 2; t++) {
+		own = (t == 0 ? s->user_key : s->host_key) != NULL;
+		fed = pkit_ca_ssh_federation(s, t == 0 ? PKIT_SSHCERT_USER :
+		    PKIT_SSHCERT_HOST, &n);
+		if (own) {
+			if ((r = step_key(ctx, fed[0], &k)) != 0)
+				goto out;
+			if (json_object_set_new(ssh, own_name[t], k) != 0)
+				goto nomem;
+		}
+		if ((list = json_array()) == NULL ||
+		    json_object_set_new(ssh, fed_name[t], list) != 0)
+			goto nomem;
+		for (i = own; i < n; i++) {
+			if ((r = step_key(ctx, fed[i], &k)) != 0)
+				goto out;
+			if (json_array_append_new(list, k) != 0)
+				goto nomem;
+		}
+	}
+	if ((*out = json_pack("{s:O}", "SSH", ssh)) == NULL)
+		goto nomem;
+	r = PKIT_OK;
+	goto out;
+nomem:
+	r = nomem(ctx);
+out:
+	json_decref(ssh);
+	return r;
+}
+
 int
 pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
     int (*load_key)(void *arg, struct pkit_ctx *ctx,
@@ -195,7 +267,9 @@ pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	    &s->nuser_fed)) != 0 ||
 	    (r = share(ctx, s->host_pub, s->nhost, s->host_fed,
 	    &s->nhost_fed)) != 0 ||
-	    (r = load_extra(ctx, cfg, ssh, s)) != 0) {
+	    (r = load_extra(ctx, cfg, ssh, s)) != 0 ||
+	    (r = step_data(ctx, s, &s->step)) != 0 ||
+	    (r = pkit_ca_ssh_templates_load(ctx, cfg, &s->tmpl)) != 0) {
 		pkit_ca_ssh_free(s);
 		return r;
 	}
@@ -221,6 +295,8 @@ pkit_ca_ssh_free(struct pkit_ca_ssh *s)
 		EVP_PKEY_free(s->user_fed[i]);
 	for (i = 0; i < s->nhost_fed; i++)
 		EVP_PKEY_free(s->host_fed[i]);
+	pkit_ca_ssh_templates_free(s->tmpl);
+	json_decref(s->step);
 	free(s);
 }
 
@@ -1089,48 +1165,133 @@ template(struct pkit_ctx *ctx, const char *name, const char *type,
 	return t;
 }
 
-int
-pkit_ca_ssh_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh,
-    const char *type, json_t **out)
+/* A non-empty string of the request's data, or def. */
+static const char *
+data_str(const json_t *data, const char *key, const char *def)
 {
-	char *text = NULL, *block = NULL;
+	const char *v = json_string_value(json_object_get(data, key));
+
+	return v != NULL && *v != '\0' ? v : def;
+}
+
+/* p when absolute, else dir/p. */
+static int
+in_dir(struct pkit_ctx *ctx, const char *dir, const char *p, char **out)
+{
+	if (p[0] == '/')
+		*out = strdup(p);
+	else if (asprintf(out, "%s/%s", dir, p) < 0)
+		*out = NULL;
+	return *out != NULL ? PKIT_OK : nomem(ctx);
+}
+
+/* pkit's templates when ca.json has none, shaped by the request's data
+ * as step's default ones: for a user (StepPath, default ~/.step)
+ * include.tpl, a block in ~/.ssh/config that includes config.tpl,
+ * <StepPath>/ssh/config, which makes ssh read known_hosts.tpl,
+ * <StepPath>/ssh/known_hosts, with an @cert-authority line for each
+ * host CA key of /ssh/roots; for a host (Dir, default /etc/ssh; Key and
+ * Certificate relative to it, default ssh_host_ecdsa_key and its
+ * -cert.pub) sshd_config.tpl, a block in <Dir>/sshd_config that sets
+ * TrustedUserCAKeys to ca.tpl, <Dir>/ca.pub, the user CA keys. */
+static int
+default_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh, int host,
+    const json_t *data, json_t *list)
+{
+	const char *base = data_str(data, "StepPath", "~/.step");
+	const char *dir = data_str(data, "Dir", "/etc/ssh");
+	char *text = NULL, *block = NULL, *a = NULL, *b = NULL, *c = NULL;
+	char *d = NULL;
+	int r;
+
+	if (host) {
+		if ((r = in_dir(ctx, dir, "ca.pub", &a)) != 0 ||
+		    (r = in_dir(ctx, dir, data_str(data, "Key",
+		    "ssh_host_ecdsa_key"), &b)) != 0 ||
+		    (r = in_dir(ctx, dir, data_str(data, "Certificate",
+		    "ssh_host_ecdsa_key-cert.pub"), &c)) != 0 ||
+		    (r = in_dir(ctx, dir, "sshd_config", &d)) != 0 ||
+		    (r = pkit_sshconfig_keys(ctx, ssh->user_pub, ssh->nuser,
+		    &text)) != 0 ||
+		    (r = pkit_sshconfig_sshd(ctx, a, b, c, &block)) != 0)
+			goto out;
+		json_array_append_new(list, template(ctx, "sshd_config.tpl",
+		    "snippet", d, block));
+		json_array_append_new(list, template(ctx, "ca.tpl", "file", a,
+		    text));
+		r = json_array_size(list) == 2 ? PKIT_OK : nomem(ctx);
+		goto out;
+	}
+	if (strpbrk(base, "\"\r\n") != NULL) {
+		r = pkit_seterr(ctx, PKIT_ERR_ARG, "'%s' cannot be written in "
+		    "an ssh configuration file", base);
+		goto out;
+	}
+	if (asprintf(&a, "%s/ssh/known_hosts", base) < 0 ||
+	    asprintf(&b, "Host *\n\tInclude \"%s/ssh/config\"\n", base) < 0) {
+		a = b = NULL;
+		r = nomem(ctx);
+		goto out;
+	}
+	if ((r = pkit_sshconfig_known_hosts(ctx, ssh->host_pub, ssh->nhost,
+	    NULL, &text)) != 0 ||
+	    (r = pkit_sshconfig_client(ctx, a, &block)) != 0)
+		goto out;
+	json_array_append_new(list, template(ctx, "include.tpl", "snippet",
+	    "~/.ssh/config", b));
+	json_array_append_new(list, template(ctx, "config.tpl", "file",
+	    "ssh/config", block));
+	json_array_append_new(list, template(ctx, "known_hosts.tpl", "file",
+	    "ssh/known_hosts", text));
+	r = json_array_size(list) == 3 ? PKIT_OK : nomem(ctx);
+out:
+	free(text);
+	free(block);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	return r;
+}
+
+int
+pkit_ca_ssh_config_data(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh,
+    const char *type, const json_t *data, json_t **out,
+    struct pkit_ca_refusal *why)
+{
 	json_t *list = NULL;
 	int r, host = type != NULL && strcmp(type, "host") == 0;
 
 	*out = NULL;
-	if ((list = json_array()) == NULL)
-		return nomem(ctx);
-	if (host) {
-		if ((r = pkit_sshconfig_keys(ctx, ssh->user_pub, ssh->nuser,
-		    &text)) != 0 ||
-		    (r = pkit_sshconfig_sshd(ctx, "/etc/ssh/ca.pub",
-		    "/etc/ssh/ssh_host_ecdsa_key",
-		    "/etc/ssh/ssh_host_ecdsa_key-cert.pub", &block)) != 0)
-			goto out;
-		json_array_append_new(list, template(ctx, "sshd_config.tpl",
-		    "snippet", "/etc/ssh/sshd_config", block));
-		json_array_append_new(list, template(ctx, "ca.tpl", "file",
-		    "/etc/ssh/ca.pub", text));
+	if (ssh->tmpl != NULL) {
+		if ((r = pkit_ca_ssh_templates_render(ctx, ssh->tmpl, host,
+		    ssh->step, data, &list, why)) != 0)
+			return r;
 	} else {
-		if ((r = pkit_sshconfig_known_hosts(ctx, ssh->host_pub,
-		    ssh->nhost, NULL, &text)) != 0 ||
-		    (r = pkit_sshconfig_client(ctx, "~/.step/ssh/known_hosts",
-		    &block)) != 0)
-			goto out;
-		json_array_append_new(list, template(ctx, "config.tpl",
-		    "snippet", "~/.ssh/config", block));
-		json_array_append_new(list, template(ctx, "known_hosts.tpl",
-		    "file", "ssh/known_hosts", text));
+		if ((list = json_array()) == NULL)
+			return refuse(ctx, why, 500, PKIT_ERR_NOMEM,
+			    "out of memory");
+		if ((r = default_config(ctx, ssh, host, data, list)) != 0) {
+			json_decref(list);
+			if (r == PKIT_ERR_ARG)
+				pkit_ca_auth_refuse(why, 400, "%s",
+				    ctx->errbuf);
+			else
+				pkit_ca_auth_refuse(why, 500, NULL);
+			return r;
+		}
 	}
-	if (json_array_size(list) != 2 || (*out = json_pack("{s:O}", host ?
-	    "hostTemplates" : "userTemplates", list)) == NULL) {
-		r = nomem(ctx);
-		goto out;
-	}
-	r = PKIT_OK;
-out:
-	json_decref(list);
-	free(text);
-	free(block);
-	return r;
+	if ((*out = json_pack("{s:o}", host ? "hostTemplates" :
+	    "userTemplates", list)) == NULL)
+		return refuse(ctx, why, 500, PKIT_ERR_NOMEM, "out of memory");
+	return PKIT_OK;
+}
+
+int
+pkit_ca_ssh_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh,
+    const char *type, json_t **out)
+{
+	struct pkit_ca_refusal why;
+
+	return pkit_ca_ssh_config_data(ctx, ssh, type, NULL, out, &why);
 }

@@ -126,5 +126,12 @@ int pkit_ca_ssh_check_host(struct pkit_ctx *ctx, struct pkit_db *db,
  * {"userTemplates":[...]} or {"hostTemplates":[...]}. */
 int pkit_ca_ssh_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh,
     const char *type, json_t **out);
+/* The same rendered with the request's "data" (an object of strings, or
+ * NULL): ca.json's templates.ssh (ssh_templates.h) when it has them,
+ * else pkit's own, which use StepPath, Dir, Key and Certificate.  A
+ * missing required key or unusable data is a 400 refusal. */
+int pkit_ca_ssh_config_data(struct pkit_ctx *ctx,
+    const struct pkit_ca_ssh *ssh, const char *type, const json_t *data,
+    json_t **out, struct pkit_ca_refusal *why);
 
 #endif
