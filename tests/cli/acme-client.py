@@ -143,11 +143,15 @@ class Client:
 # ---- an http-01 responder --------------------------------------------------
 
 TOKENS = {}
+DELAY = {}      # token: seconds the responder waits before answering
 
 
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        import time
         t = self.path.rsplit("/", 1)[-1]
+        if t in DELAY:
+            time.sleep(DELAY[t])
         if t in TOKENS:
             body = TOKENS[t].encode()
             self.send_response(200)
@@ -428,6 +432,74 @@ def scenario_policy():
     check("policy-names-it", b"denied.test.internal" in r.body, r.body)
 
 
+def scenario_retry():
+    """Retry-After (RFC 8555 §8.2): while a validation runs (the
+    responder answers after 5 s), the challenge, its authorization and its
+    order carry Retry-After: 1; before and after, none does."""
+    import time
+    serve_http01()
+    c = Client()
+    c.register()
+    o = c.order("slow.test.internal")
+    oloc, order = o.headers["Location"], o.json()
+    check("no-retry-new-order", o.status == 201 and
+          "Retry-After" not in o.headers, o.headers)
+    azurl = order["authorizations"][0]
+    r = c.post(azurl, None)
+    check("no-retry-pending-authz", r.json()["status"] == "pending" and
+          "Retry-After" not in r.headers, r.headers)
+    ch = [x for x in r.json()["challenges"] if x["type"] == "http-01"][0]
+    r = c.post(ch["url"], None)
+    check("no-retry-pending-challenge", r.json()["status"] == "pending" and
+          "Retry-After" not in r.headers, r.headers)
+    TOKENS[ch["token"]] = c.keyauth(ch["token"])
+    DELAY[ch["token"]] = 5
+    r = c.post(ch["url"], {})
+    check("challenge-processing-retry", r.status == 200 and
+          r.json()["status"] == "processing" and
+          r.headers.get("Retry-After") == "1", (r.status, r.headers, r.body))
+    r = c.post(ch["url"], None)
+    check("challenge-poll-retry", r.json()["status"] == "processing" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    r = c.post(azurl, None)
+    check("authz-retry", r.json()["status"] == "pending" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    r = c.post(oloc, None)
+    check("order-retry", r.json()["status"] == "pending" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    for i in range(100):
+        r = c.post(azurl, None)
+        if r.json()["status"] != "pending":
+            break
+        time.sleep(0.2)
+    check("authz-valid-no-retry", r.json()["status"] == "valid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(ch["url"], None)
+    check("challenge-valid-no-retry", r.json()["status"] == "valid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(oloc, None)
+    check("order-ready-no-retry", r.json()["status"] == "ready" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    # a validation that fails: invalid, and no Retry-After either
+    o = c.order("wrong.test.internal")
+    a = c.post(o.json()["authorizations"][0], None).json()
+    ch = [x for x in a["challenges"] if x["type"] == "http-01"][0]
+    TOKENS[ch["token"]] = "not-the-key-authorization"
+    r = c.post(ch["url"], {})
+    check("wrong-processing-retry", r.headers.get("Retry-After") == "1",
+          r.headers)
+    for i in range(100):
+        r = c.post(o.json()["authorizations"][0], None)
+        if r.json()["status"] != "pending":
+            break
+        time.sleep(0.2)
+    check("authz-invalid-no-retry", r.json()["status"] == "invalid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(o.headers["Location"], None)
+    check("order-invalid-no-retry", r.json()["status"] == "invalid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+
+
 if __name__ == "__main__":
     {"flow": scenario_flow, "hostile": scenario_hostile,
-     "policy": scenario_policy}[sys.argv[4]]()
+     "policy": scenario_policy, "retry": scenario_retry}[sys.argv[4]]()

@@ -15,7 +15,9 @@
  * accept each other's nonces).  Order status is derived when an order is
  * read (pending, then ready when every authorization is valid, invalid
  * when one is invalid or the order expired), so that challenge workers
- * only ever write the authorization they validated.
+ * only ever write the authorization they validated.  While a validation
+ * runs, the challenge, its authorization and its order answer with a
+ * Retry-After (RFC 8555 §8.2) for the client's polling.
  */
 #include "config.h"
 
@@ -56,6 +58,9 @@
 /* How long a nonce, an order and an authorization live (seconds). */
 #define NONCE_LIFE 3600
 #define ORDER_LIFE (24 * 3600)
+/* What a client polling an object being validated is told to wait
+ * (RFC 8555 §7.5.1, §8.2); step-ca and Boulder say a few seconds. */
+#define RETRY_AFTER "Retry-After: 1"
 /* Orders an account lists (the oldest are dropped from the list). */
 #define MAX_ACC_ORDERS 1000
 /* Most identifiers in one order. */
@@ -127,6 +132,7 @@ struct areq {
 	char *thumb;
 	char acc_id[64];
 	json_t *acc;		/* the account (kid requests) */
+	const char *retry;	/* RETRY_AFTER or NULL: a header of the reply */
 };
 
 enum auth_mode { A_JWK, A_KID, A_EITHER };
@@ -531,14 +537,14 @@ out:
 
 /* ---- replies ------------------------------------------------------------------ */
 
-/* Reply with the standard headers (Replay-Nonce, Link index) and up to
- * two more. */
+/* Reply with the standard headers (Replay-Nonce, Link index), ar->retry
+ * and up to two more. */
 static int
 reply(struct areq *ar, int status, const char *ctype, const void *body,
     size_t len, const char *h1, const char *h2)
 {
 	char nonce[96], index[800], n[128];
-	const char *hdrs[6];
+	const char *hdrs[7];
 	int i = 0;
 
 	if (nonce_new(ar, nonce, sizeof(nonce)) == 0) {
@@ -552,6 +558,8 @@ reply(struct areq *ar, int status, const char *ctype, const void *body,
 		hdrs[i++] = h1;
 	if (h2 != NULL)
 		hdrs[i++] = h2;
+	if (ar->retry != NULL)
+		hdrs[i++] = ar->retry;
 	hdrs[i++] = "Cache-Control: no-store";
 	hdrs[i] = NULL;
 	pkit_ca_reply_headers(ar->req, status, ctype, hdrs, body, len);
@@ -929,6 +937,24 @@ authz_status(struct areq *ar, const json_t *az)
 	return s != NULL ? s : "invalid";
 }
 
+/* 1 when az is pending with a challenge being validated (the client is
+ * told to come back: RETRY_AFTER). */
+static int
+authz_busy(struct areq *ar, const json_t *az)
+{
+	const char *s;
+	json_t *ch;
+	size_t i;
+
+	if (strcmp(authz_status(ar, az), "pending") != 0)
+		return 0;
+	json_array_foreach(json_object_get(az, "challenges"), i, ch)
+		if ((s = jstr(ch, "status")) != NULL &&
+		    strcmp(s, "processing") == 0)
+			return 1;
+	return 0;
+}
+
 static json_t *
 challenge_view(struct areq *ar, const json_t *az, const json_t *ch)
 {
@@ -971,16 +997,20 @@ authz_view(struct areq *ar, const json_t *az, json_t **out)
 	return PKIT_OK;
 }
 
-/* The status of an order now (see the top of the file). */
+/* The status of an order now (see the top of the file), and in *busy
+ * (may be NULL) whether it is processing or waits for a validation. */
 static int
-order_status(struct areq *ar, const json_t *ord, const char **out)
+order_status(struct areq *ar, const json_t *ord, const char **out,
+    int *busy)
 {
 	const char *s = jstr(ord, "status"), *as;
 	json_t *v, *az;
 	size_t i;
-	int all = 1, r;
+	int all = 1, wait = 0, r;
 
 	*out = s;
+	if (busy != NULL)
+		*busy = s != NULL && strcmp(s, "processing") == 0;
 	if (s == NULL || strcmp(s, "pending") != 0)
 		return PKIT_OK;
 	if (pkit_now(ar->ctx) > json_time(ord, "expires")) {
@@ -994,6 +1024,8 @@ order_status(struct areq *ar, const json_t *ord, const char **out)
 		as = authz_status(ar, az);
 		if (strcmp(as, "valid") != 0)
 			all = 0;
+		if (authz_busy(ar, az))
+			wait = 1;
 		if (strcmp(as, "invalid") == 0 || strcmp(as, "deactivated") ==
 		    0 || strcmp(as, "expired") == 0 || strcmp(as, "revoked") ==
 		    0) {
@@ -1004,6 +1036,8 @@ order_status(struct areq *ar, const json_t *ord, const char **out)
 		json_decref(az);
 	}
 	*out = all ? "ready" : "pending";
+	if (busy != NULL)
+		*busy = wait;
 	return PKIT_OK;
 }
 
@@ -1493,9 +1527,13 @@ order_reply(struct areq *ar, int status, const json_t *ord)
 	const char *s;
 	char loc[800];
 	json_t *v;
+	int busy;
 
-	if (order_status(ar, ord, &s) != 0 || order_view(ar, ord, s, &v) != 0)
+	if (order_status(ar, ord, &s, &busy) != 0 ||
+	    order_view(ar, ord, s, &v) != 0)
 		return internal(ar);
+	if (busy)
+		ar->retry = RETRY_AFTER;
 	snprintf(loc, sizeof(loc), "%s/order/%s", ar->base, jstr(ord, "id"));
 	return reply_json(ar, status, v, loc, NULL);
 }
@@ -1728,6 +1766,8 @@ authz_reply(struct areq *ar, const json_t *az)
 
 	if (authz_view(ar, az, &v) != 0)
 		return internal(ar);
+	if (authz_busy(ar, az))
+		ar->retry = RETRY_AFTER;
 	snprintf(loc, sizeof(loc), "%s/authz/%s", ar->base, jstr(az, "id"));
 	return reply_json(ar, 200, v, loc, NULL);
 }
@@ -1873,6 +1913,9 @@ h_challenge(struct pkit_ca_req *req, void *arg)
 	}
 	snprintf(up, sizeof(up), "Link: <%s/authz/%s>;rel=\"up\"", ar.base,
 	    jstr(az, "id"));
+	if (strcmp(jstr(ch, "status"), "processing") == 0 &&
+	    strcmp(authz_status(&ar, az), "pending") == 0)
+		ar.retry = RETRY_AFTER;
 	reply_json(&ar, 200, challenge_view(&ar, az, ch), NULL, up);
 out:
 	json_decref(az);
@@ -2118,7 +2161,7 @@ finalize(struct areq *ar, json_t *ord)
 	size_t n;
 	int ret;
 
-	if (order_status(ar, ord, &status) != 0)
+	if (order_status(ar, ord, &status, NULL) != 0)
 		return internal(ar);
 	if (strcmp(status, "ready") != 0)
 		return problem(ar, 403, "orderNotReady", "the order is %s, not "
