@@ -500,6 +500,75 @@ def scenario_retry():
           "Retry-After" not in r.headers, (r.headers, r.body))
 
 
+def scenario_reuse():
+    """Authorization reuse: an account's second order for a name it has a
+    valid authorization for lists that authorization and is ready at
+    once; another account, a wildcard, or a deactivated authorization get
+    a new one."""
+    serve_http01()
+    a, b = Client(), Client()
+    a.register()
+    b.register()
+    o1 = a.order("re.test.internal")
+    first = o1.json()["authorizations"][0]
+    check("first-pending", o1.status == 201 and
+          o1.json()["status"] == "pending", o1.body)
+    check("first-validate", validate(a, o1.json()) is None, "")
+    k = ec.generate_private_key(ec.SECP256R1())
+    r = a.post(o1.json()["finalize"], {"csr": csr(k, "re.test.internal")})
+    check("first-finalize", r.status == 200 and r.json()["status"] == "valid",
+          r.body)
+    az = a.post(first, None).json()
+    o2 = a.order("re.test.internal")
+    check("second-ready-at-once", o2.status == 201 and
+          o2.json()["status"] == "ready", o2.body)
+    check("second-same-authz", o2.json()["authorizations"] == [first],
+          o2.body)
+    check("second-expires-with-authz", o2.json()["expires"] ==
+          az["expires"], (o2.json()["expires"], az["expires"]))
+    check("second-no-retry", "Retry-After" not in o2.headers, o2.headers)
+    r = a.post(o2.json()["finalize"], {"csr": csr(k, "re.test.internal")})
+    check("second-finalize", r.status == 200 and
+          r.json()["status"] == "valid" and "certificate" in r.json(), r.body)
+    cr = a.post(r.json()["certificate"], None)
+    check("second-certificate", cr.status == 200 and
+          cr.body.count(b"BEGIN CERTIFICATE") == 2, cr.status)
+    open("reuse.pem", "wb").write(cr.body)
+    # one name reused, one new: pending, the new one needs a challenge
+    o3 = a.order("re.test.internal", "re2.test.internal")
+    l3 = o3.json()["authorizations"]
+    check("mixed-pending", o3.json()["status"] == "pending" and
+          l3[0] == first and l3[1] != first, o3.body)
+    check("mixed-validate", validate(a, {"authorizations": [l3[1]]}) is None,
+          "")
+    r = a.post(o3.headers["Location"], None)
+    check("mixed-ready", r.json()["status"] == "ready", r.body)
+    # another account: its own authorization
+    ob = b.order("re.test.internal")
+    check("other-account-new-authz", ob.json()["status"] == "pending" and
+          ob.json()["authorizations"][0] != first, ob.body)
+    r = b.post(first, None)
+    expect("other-account-cannot-read", r, 403, "unauthorized")
+    # a wildcard is not the name, nor the name the wildcard
+    ow = a.post(a.dir["newOrder"], {"identifiers": [
+        {"type": "dns", "value": "*.re.test.internal"}]})
+    check("wildcard-new-authz", ow.status == 201 and
+          ow.json()["status"] == "pending" and
+          ow.json()["authorizations"][0] != first, ow.body)
+    aw = a.post(ow.json()["authorizations"][0], None).json()
+    check("wildcard-dns-only", aw.get("wildcard") is True and
+          [x["type"] for x in aw["challenges"]] == ["dns-01"], aw)
+    # a deactivated authorization is not reused
+    r = a.post(first, {"status": "deactivated"})
+    check("deactivate-authz", r.json()["status"] == "deactivated", r.body)
+    o4 = a.order("re.test.internal")
+    check("deactivated-not-reused", o4.json()["status"] == "pending" and
+          o4.json()["authorizations"][0] != first, o4.body)
+    r = a.post(o2.headers["Location"], None)
+    check("old-order-stays-valid", r.json()["status"] == "valid", r.body)
+
+
 if __name__ == "__main__":
     {"flow": scenario_flow, "hostile": scenario_hostile,
-     "policy": scenario_policy, "retry": scenario_retry}[sys.argv[4]]()
+     "policy": scenario_policy, "retry": scenario_retry,
+     "reuse": scenario_reuse}[sys.argv[4]]()

@@ -17,7 +17,9 @@
  * when one is invalid or the order expired), so that challenge workers
  * only ever write the authorization they validated.  While a validation
  * runs, the challenge, its authorization and its order answer with a
- * Retry-After (RFC 8555 §8.2) for the client's polling.
+ * Retry-After (RFC 8555 §8.2) for the client's polling.  A validated
+ * authorization is indexed by account and identifier (B_VALID) so that a
+ * new order of the account reuses it, as Boulder does.
  */
 #include "config.h"
 
@@ -58,6 +60,9 @@
 /* How long a nonce, an order and an authorization live (seconds). */
 #define NONCE_LIFE 3600
 #define ORDER_LIFE (24 * 3600)
+/* A valid authorization is reused by a new order of its account only
+ * while it has this long (seconds) left. */
+#define REUSE_MIN_LIFE 3600
 /* What a client polling an object being validated is told to wait
  * (RFC 8555 §7.5.1, §8.2); step-ca and Boulder say a few seconds. */
 #define RETRY_AFTER "Retry-After: 1"
@@ -74,6 +79,9 @@
 #define B_AUTHZ "acme.authz"
 #define B_CERT "acme.cert"
 #define B_SERIAL "acme.serial"
+/* "{account} {type} {value}" -> the id of the account's last valid
+ * authorization for that identifier (value with "*." for a wildcard) */
+#define B_VALID "acme.validauthz"
 
 struct acme_prov {
 	const char *name;
@@ -169,6 +177,15 @@ jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* 1 when o's member key is the string value. */
+static int
+jstr_is(const json_t *o, const char *key, const char *value)
+{
+	const char *s = jstr(o, key);
+
+	return s != NULL && value != NULL && strcmp(s, value) == 0;
+}
+
 /* A random base64url id of n bytes. */
 static int
 rand_id(struct pkit_ctx *ctx, size_t n, char *out, size_t size)
@@ -184,6 +201,14 @@ rand_id(struct pkit_ctx *ctx, size_t n, char *out, size_t size)
 	snprintf(out, size, "%s", s);
 	free(s);
 	return PKIT_OK;
+}
+
+/* The B_VALID key of an identifier ordered by account acc. */
+static void
+valid_key(const char *acc, const char *type, const char *value, int wild,
+    char *out, size_t size)
+{
+	snprintf(out, size, "%s %s %s%s", acc, type, wild ? "*." : "", value);
 }
 
 static int
@@ -1521,6 +1546,50 @@ new_authz(struct areq *ar, const char *type, const char *value,
 	return r;
 }
 
+/* A valid authorization of this account for {type, value} (value with
+ * "*." for a wildcard, which only a wildcard authorization matches) that
+ * has REUSE_MIN_LIFE left: 1 with its id and expiry, 0 when there is
+ * none (a stale entry is dropped), or an error. */
+static int
+reuse_authz(struct areq *ar, const char *type, const char *value, char *id,
+    size_t idsize, time_t *expires)
+{
+	int wild = strncmp(value, "*.", 2) == 0, ok, r;
+	const char *name = wild ? value + 2 : value;
+	const json_t *ident;
+	unsigned char *v = NULL;
+	json_t *az = NULL;
+	char key[600];
+	size_t len = 0;
+
+	valid_key(ar->acc_id, type, name, wild, key, sizeof(key));
+	if ((r = pkit_db_kv_get(ar->ctx, ar->db, B_VALID, key, &v, &len)) != 0)
+		return r == PKIT_ERR_NOT_FOUND ? 0 : r;
+	if (len == 0 || len >= idsize)
+		r = PKIT_ERR_NOT_FOUND;
+	else
+		r = kv_get_json(ar->ctx, ar->db, B_AUTHZ, (const char *)v, &az);
+	if (r != 0 && r != PKIT_ERR_NOT_FOUND) {
+		free(v);
+		return r;
+	}
+	ident = json_object_get(az, "identifier");
+	ok = r == 0 && jstr_is(az, "acc", ar->acc_id) &&
+	    jstr_is(az, "prov", ar->prov->name) &&
+	    strcmp(authz_status(ar, az), "valid") == 0 &&
+	    json_is_true(json_object_get(az, "wildcard")) == wild &&
+	    jstr_is(ident, "type", type) && jstr_is(ident, "value", name) &&
+	    json_time(az, "expires") - pkit_now(ar->ctx) >= REUSE_MIN_LIFE;
+	if (ok) {
+		snprintf(id, idsize, "%s", (const char *)v);
+		*expires = json_time(az, "expires");
+	} else
+		pkit_db_kv_delete(ar->ctx, ar->db, B_VALID, key);
+	free(v);
+	json_decref(az);
+	return ok;
+}
+
 static int
 order_reply(struct areq *ar, int status, const json_t *ord)
 {
@@ -1570,8 +1639,9 @@ new_order(struct areq *ar)
 	json_t *ord = NULL, *idents = NULL, *authz = NULL, *sub = NULL;
 	const char *type, *value, *nb, *na;
 	time_t now = pkit_now(ar->ctx), expires = now + ORDER_LIFE, t;
+	time_t oexp = expires, aexp;
 	char id[64], aid[64], lower[300], ip[INET6_ADDRSTRLEN];
-	size_t i, k;
+	size_t i, k, reused = 0;
 	int ret;
 
 	if (ar->payload != NULL)
@@ -1654,10 +1724,18 @@ add:
 		json_decref(idents);
 		return ret;
 	}
+	/* the account's valid authorizations are reused, and the order
+	 * expires with the first of them */
 	authz = json_array();
 	json_array_foreach(idents, i, v) {
-		if (new_authz(ar, jstr(v, "type"), jstr(v, "value"), expires,
-		    aid, sizeof(aid)) != 0) {
+		ret = reuse_authz(ar, jstr(v, "type"), jstr(v, "value"), aid,
+		    sizeof(aid), &aexp);
+		if (ret > 0) {
+			reused++;
+			if (aexp < oexp)
+				oexp = aexp;
+		} else if (ret < 0 || new_authz(ar, jstr(v, "type"),
+		    jstr(v, "value"), expires, aid, sizeof(aid)) != 0) {
 			json_decref(idents);
 			json_decref(authz);
 			return internal(ar);
@@ -1667,7 +1745,7 @@ add:
 	if (rand_id(ar->ctx, 16, id, sizeof(id)) != 0 ||
 	    (ord = json_pack("{s:s,s:s,s:s,s:s,s:I,s:o,s:o}", "id", id, "acc",
 	    ar->acc_id, "prov", ar->prov->name, "status", "pending", "expires",
-	    (json_int_t)expires, "identifiers", idents, "authz", authz)) ==
+	    (json_int_t)oexp, "identifiers", idents, "authz", authz)) ==
 	    NULL)
 		return internal(ar);
 	if (nb != NULL)
@@ -1687,6 +1765,9 @@ add:
 		return internal(ar);
 	}
 	pkit_ca_req_log(ar->req, "order", "%s", id);
+	if (reused > 0)
+		pkit_ca_req_log(ar->req, "reused", "%zu of %zu authorizations",
+		    reused, json_array_size(idents));
 	ret = order_reply(ar, 201, ord);
 	json_decref(ord);
 	return ret;
@@ -1930,8 +2011,9 @@ job_run(struct acme_state *st, struct pkit_ctx *ctx, struct pkit_db **db,
     struct job *j)
 {
 	const char *ptype = "incorrectResponse";
+	const json_t *ident;
 	json_t *az = NULL, *ch = NULL, *v;
-	char detail[1024];
+	char detail[1024], key[600];
 	size_t i;
 	int ok;
 
@@ -1962,7 +2044,17 @@ job_run(struct acme_state *st, struct pkit_ctx *ctx, struct pkit_db **db,
 		    "type", ERR_NS, ptype, "detail", detail, "status", 400));
 		json_object_set_new(az, "status", json_string("invalid"));
 	}
-	kv_put_json(ctx, *db, B_AUTHZ, j->authz, az, 0);
+	ident = json_object_get(az, "identifier");
+	if (kv_put_json(ctx, *db, B_AUTHZ, j->authz, az, 0) == 0 && ok &&
+	    jstr(az, "acc") != NULL && jstr(ident, "type") != NULL &&
+	    jstr(ident, "value") != NULL) {
+		/* for newOrder to reuse (reuse_authz()) */
+		valid_key(jstr(az, "acc"), jstr(ident, "type"),
+		    jstr(ident, "value"), json_is_true(json_object_get(az,
+		    "wildcard")), key, sizeof(key));
+		pkit_db_kv_put(ctx, *db, B_VALID, key, j->authz,
+		    strlen(j->authz), 0);
+	}
 	json_decref(az);
 }
 
