@@ -143,7 +143,9 @@ struct areq {
 	const char *retry;	/* RETRY_AFTER or NULL: a header of the reply */
 };
 
-enum auth_mode { A_JWK, A_KID, A_EITHER };
+/* What signs a route's requests: nothing (GET), a new key (jwk), an
+ * account (kid), or either. */
+enum auth_mode { A_NONE, A_JWK, A_KID, A_EITHER };
 
 /* What the reply helpers return: the request was answered (not 0, so
  * that "if (authenticate(...) == 0)" goes on only when it was not). */
@@ -1106,52 +1108,45 @@ order_view(struct areq *ar, const json_t *ord, const char *status,
 /* ---- directory and nonces ---------------------------------------------------------- */
 
 static int
-h_directory(struct pkit_ca_req *req, void *arg)
+h_directory(struct areq *ar)
 {
-	struct areq ar;
 	json_t *o, *meta;
 	const json_t *v;
 	char u[5][800];
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	snprintf(u[0], sizeof(u[0]), "%s/new-nonce", ar.base);
-	snprintf(u[1], sizeof(u[1]), "%s/new-account", ar.base);
-	snprintf(u[2], sizeof(u[2]), "%s/new-order", ar.base);
-	snprintf(u[3], sizeof(u[3]), "%s/revoke-cert", ar.base);
-	snprintf(u[4], sizeof(u[4]), "%s/key-change", ar.base);
+	snprintf(u[0], sizeof(u[0]), "%s/new-nonce", ar->base);
+	snprintf(u[1], sizeof(u[1]), "%s/new-account", ar->base);
+	snprintf(u[2], sizeof(u[2]), "%s/new-order", ar->base);
+	snprintf(u[3], sizeof(u[3]), "%s/revoke-cert", ar->base);
+	snprintf(u[4], sizeof(u[4]), "%s/key-change", ar->base);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "newNonce", u[0], "newAccount",
 	    u[1], "newOrder", u[2], "revokeCert", u[3], "keyChange", u[4]);
 	if (o != NULL && (meta = json_object()) != NULL) {
-		if ((v = json_object_get(ar.prov->conf, "termsOfService")) !=
+		if ((v = json_object_get(ar->prov->conf, "termsOfService")) !=
 		    NULL && json_is_string(v))
 			json_object_set(meta, "termsOfService", (json_t *)v);
-		if ((v = json_object_get(ar.prov->conf, "website")) != NULL &&
+		if ((v = json_object_get(ar->prov->conf, "website")) != NULL &&
 		    json_is_string(v))
 			json_object_set(meta, "website", (json_t *)v);
-		if ((v = json_object_get(ar.prov->conf, "caaIdentities")) !=
+		if ((v = json_object_get(ar->prov->conf, "caaIdentities")) !=
 		    NULL && json_is_array(v))
 			json_object_set(meta, "caaIdentities", (json_t *)v);
-		if (ar.prov->require_eab)
+		if (ar->prov->require_eab)
 			json_object_set_new(meta, "externalAccountRequired",
 			    json_true());
 		json_object_set_new(o, "meta", meta);
 	}
 	/* the directory takes no nonce, but one does no harm */
-	reply_json(&ar, 200, o, NULL, NULL);
-	return PKIT_CA_DONE;
+	reply_json(ar, 200, o, NULL, NULL);
+	return ANSWERED;
 }
 
 static int
-h_new_nonce(struct pkit_ca_req *req, void *arg)
+h_new_nonce(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	reply(&ar, strcmp(pkit_ca_req_method(req), "GET") == 0 ? 204 : 200,
+	reply(ar, strcmp(pkit_ca_req_method(ar->req), "GET") == 0 ? 204 : 200,
 	    NULL, "", 0, NULL, NULL);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- accounts ------------------------------------------------------------------ */
@@ -1369,20 +1364,6 @@ new_account(struct areq *ar)
 	return ret;
 }
 
-static int
-h_new_account(struct pkit_ca_req *req, void *arg)
-{
-	struct areq ar;
-	int r;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if ((r = authenticate(&ar, A_JWK)) == 0)
-		r = new_account(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
-}
-
 /* The {id} of the route must be the signing account. */
 static int
 own_account(struct areq *ar)
@@ -1426,40 +1407,30 @@ account_update(struct areq *ar)
 }
 
 static int
-h_account(struct pkit_ca_req *req, void *arg)
+h_account(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && !own_account(&ar))
-		account_update(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	if (own_account(ar))
+		return ANSWERED;
+	return account_update(ar);
 }
 
 static int
-h_account_orders(struct pkit_ca_req *req, void *arg)
+h_account_orders(struct areq *ar)
 {
-	struct areq ar;
 	json_t *list, *v;
 	char url[900];
 	size_t i;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && !own_account(&ar)) {
-		list = json_array();
-		json_array_foreach(json_object_get(ar.acc, "orders"), i, v) {
-			snprintf(url, sizeof(url), "%s/order/%s", ar.base,
-			    json_string_value(v));
-			json_array_append_new(list, json_string(url));
-		}
-		reply_json(&ar, 200, json_pack("{s:o}", "orders", list), NULL,
-		    NULL);
+	if (own_account(ar))
+		return ANSWERED;
+	list = json_array();
+	json_array_foreach(json_object_get(ar->acc, "orders"), i, v) {
+		snprintf(url, sizeof(url), "%s/order/%s", ar->base,
+		    json_string_value(v));
+		json_array_append_new(list, json_string(url));
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return reply_json(ar, 200, json_pack("{s:o}", "orders", list), NULL,
+	    NULL);
 }
 
 /* ---- orders ---------------------------------------------------------------------- */
@@ -1773,19 +1744,6 @@ add:
 	return ret;
 }
 
-static int
-h_new_order(struct pkit_ca_req *req, void *arg)
-{
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0)
-		new_order(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
-}
-
 /* Load bucket/{param} owned by the signing account.  0 and *out, or the
  * request was answered. */
 static int
@@ -1821,20 +1779,15 @@ load_owned(struct areq *ar, const char *bucket, const char *param,
 }
 
 static int
-h_order(struct pkit_ca_req *req, void *arg)
+h_order(struct areq *ar)
 {
-	struct areq ar;
 	json_t *ord;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_ORDER, "id",
-	    "order", &ord) == 0) {
-		order_reply(&ar, 200, ord);
+	if (load_owned(ar, B_ORDER, "id", "order", &ord) == 0) {
+		order_reply(ar, 200, ord);
 		json_decref(ord);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- authorizations and challenges ------------------------------------------------ */
@@ -1854,38 +1807,33 @@ authz_reply(struct areq *ar, const json_t *az)
 }
 
 static int
-h_authz(struct pkit_ca_req *req, void *arg)
+h_authz(struct areq *ar)
 {
-	struct areq ar;
 	const char *s;
 	json_t *az;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) != 0 || load_owned(&ar, B_AUTHZ, "id",
-	    "authorization", &az) != 0)
+	if (load_owned(ar, B_AUTHZ, "id", "authorization", &az) != 0)
 		goto out;
-	if (ar.payload != NULL) {
-		s = jstr(ar.payload, "status");
+	if (ar->payload != NULL) {
+		s = jstr(ar->payload, "status");
 		if (s == NULL || strcmp(s, "deactivated") != 0) {
-			problem(&ar, 400, "malformed", "an authorization's status "
-			    "can only be set to deactivated");
+			problem(ar, 400, "malformed", "an authorization's "
+			    "status can only be set to deactivated");
 			json_decref(az);
 			goto out;
 		}
 		json_object_set_new(az, "status", json_string("deactivated"));
-		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
-		    0) {
-			internal(&ar);
+		if (kv_put_json(ar->ctx, ar->db, B_AUTHZ, jstr(az, "id"), az,
+		    0) != 0) {
+			internal(ar);
 			json_decref(az);
 			goto out;
 		}
 	}
-	authz_reply(&ar, az);
+	authz_reply(ar, az);
 	json_decref(az);
 out:
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* The key authorization: token "." thumbprint (RFC 8555 §8.1). */
@@ -1938,70 +1886,65 @@ enqueue(struct areq *ar, const json_t *az, const json_t *ch)
 }
 
 static int
-h_challenge(struct pkit_ca_req *req, void *arg)
+h_challenge(struct areq *ar)
 {
-	struct areq ar;
 	const char *type = NULL;
 	json_t *az = NULL, *ch = NULL, *v;
 	char up[900];
 	size_t i;
 	int r;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) != 0 || load_owned(&ar, B_AUTHZ, "authz",
-	    "authorization", &az) != 0)
+	if (load_owned(ar, B_AUTHZ, "authz", "authorization", &az) != 0)
 		goto out;
-	type = pkit_ca_req_param(req, "ch");
+	type = pkit_ca_req_param(ar->req, "ch");
 	json_array_foreach(json_object_get(az, "challenges"), i, v)
 		if (type != NULL && strcmp(jstr(v, "type"), type) == 0)
 			ch = v;
 	if (ch == NULL) {
-		problem(&ar, 404, "malformed", "no such challenge");
+		problem(ar, 404, "malformed", "no such challenge");
 		goto out;
 	}
 	/* a payload ({}) asks to validate; POST-as-GET only reads */
 	/* a validation lost with a stopped server is started again */
-	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "processing") ==
-	    0 && pkit_now(ar.ctx) - json_time(ch, "started") >
-	    4 * PKIT_ACME_VALIDATE_TIMEOUT)
+	if (ar->payload != NULL && strcmp(jstr(ch, "status"),
+	    "processing") == 0 && pkit_now(ar->ctx) - json_time(ch,
+	    "started") > 4 * PKIT_ACME_VALIDATE_TIMEOUT)
 		json_object_set_new(ch, "status", json_string("pending"));
-	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "pending") == 0 &&
-	    strcmp(authz_status(&ar, az), "pending") == 0) {
+	if (ar->payload != NULL && strcmp(jstr(ch, "status"), "pending") ==
+	    0 && strcmp(authz_status(ar, az), "pending") == 0) {
 		json_object_set_new(ch, "status", json_string("processing"));
 		json_object_set_new(ch, "started",
-		    json_integer((json_int_t)pkit_now(ar.ctx)));
-		if (queue_full(ar.st)) {
-			problem_sub(&ar, 429, "rateLimited", NULL,
+		    json_integer((json_int_t)pkit_now(ar->ctx)));
+		if (queue_full(ar->st)) {
+			problem_sub(ar, 429, "rateLimited", NULL,
 			    "Retry-After: 10", "too many validations are "
 			    "waiting; try again later");
 			goto out;
 		}
 		/* written before the job is queued: the worker reads it */
-		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
-		    0 || (r = enqueue(&ar, az, ch)) != 0) {
-			internal(&ar);
+		if (kv_put_json(ar->ctx, ar->db, B_AUTHZ, jstr(az, "id"), az,
+		    0) != 0 || (r = enqueue(ar, az, ch)) != 0) {
+			internal(ar);
 			goto out;
 		}
-		pkit_ca_req_log(req, "challenge", "%s %s",
+		pkit_ca_req_log(ar->req, "challenge", "%s %s",
 		    jstr(ch, "type"), jstr(json_object_get(az, "identifier"),
 		    "value"));
-	} else if (ar.payload != NULL && strcmp(authz_status(&ar, az),
+	} else if (ar->payload != NULL && strcmp(authz_status(ar, az),
 	    "pending") != 0 && strcmp(jstr(ch, "status"), "pending") == 0) {
-		problem(&ar, 400, "malformed", "the authorization is %s",
-		    authz_status(&ar, az));
+		problem(ar, 400, "malformed", "the authorization is %s",
+		    authz_status(ar, az));
 		goto out;
 	}
-	snprintf(up, sizeof(up), "Link: <%s/authz/%s>;rel=\"up\"", ar.base,
-	    jstr(az, "id"));
+	snprintf(up, sizeof(up), "Link: <%s/authz/%s>;rel=\"up\"",
+	    ar->base, jstr(az, "id"));
 	if (strcmp(jstr(ch, "status"), "processing") == 0 &&
-	    strcmp(authz_status(&ar, az), "pending") == 0)
-		ar.retry = RETRY_AFTER;
-	reply_json(&ar, 200, challenge_view(&ar, az, ch), NULL, up);
+	    strcmp(authz_status(ar, az), "pending") == 0)
+		ar->retry = RETRY_AFTER;
+	reply_json(ar, 200, challenge_view(ar, az, ch), NULL, up);
 out:
 	json_decref(az);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- the challenge workers -------------------------------------------------------- */
@@ -2345,40 +2288,30 @@ out:
 }
 
 static int
-h_finalize(struct pkit_ca_req *req, void *arg)
+h_finalize(struct areq *ar)
 {
-	struct areq ar;
 	json_t *ord;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_ORDER, "id",
-	    "order", &ord) == 0) {
-		finalize(&ar, ord);
+	if (load_owned(ar, B_ORDER, "id", "order", &ord) == 0) {
+		finalize(ar, ord);
 		json_decref(ord);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 static int
-h_certificate(struct pkit_ca_req *req, void *arg)
+h_certificate(struct areq *ar)
 {
-	struct areq ar;
 	json_t *c;
 	const char *pem;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_CERT, "id",
-	    "certificate", &c) == 0) {
+	if (load_owned(ar, B_CERT, "id", "certificate", &c) == 0) {
 		pem = jstr(c, "pem");
-		reply(&ar, 200, "application/pem-certificate-chain", pem,
+		reply(ar, 200, "application/pem-certificate-chain", pem,
 		    pem != NULL ? strlen(pem) : 0, NULL, NULL);
 		json_decref(c);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- revocation and key change ------------------------------------------------------ */
@@ -2479,21 +2412,12 @@ out:
 }
 
 static int
-h_revoke(struct pkit_ca_req *req, void *arg)
+h_revoke(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_EITHER) == 0) {
-		if (ar.payload == NULL)
-			problem(&ar, 400, "malformed", "revokeCert needs a "
-			    "payload");
-		else
-			revoke_cert(&ar);
-	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	if (ar->payload == NULL)
+		return problem(ar, 400, "malformed", "revokeCert needs a "
+		    "payload");
+	return revoke_cert(ar);
 }
 
 static int
@@ -2595,39 +2519,52 @@ out:
 	return ret;
 }
 
+/* ---- routes --------------------------------------------------------------------- */
+
+/* Each route's work, once begin() found the provisioner and, unless
+ * A_NONE, authenticate() accepted the JWS; it answers the request. */
+static const struct acme_route {
+	const char *method, *pattern;
+	enum auth_mode auth;
+	int (*fn)(struct areq *ar);
+} routes[] = {
+	{ "GET", "directory", A_NONE, h_directory },
+	{ "GET", "new-nonce", A_NONE, h_new_nonce },
+	{ "POST", "new-account", A_JWK, new_account },
+	{ "POST", "account/{id}", A_KID, h_account },
+	{ "POST", "account/{id}/orders", A_KID, h_account_orders },
+	{ "POST", "new-order", A_KID, new_order },
+	{ "POST", "order/{id}", A_KID, h_order },
+	{ "POST", "order/{id}/finalize", A_KID, h_finalize },
+	{ "POST", "authz/{id}", A_KID, h_authz },
+	{ "POST", "challenge/{authz}/{ch}", A_KID, h_challenge },
+	{ "POST", "certificate/{id}", A_KID, h_certificate },
+	{ "POST", "revoke-cert", A_EITHER, h_revoke },
+	{ "POST", "key-change", A_KID, key_change },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* The argument of a route's handler (a->acme_routes). */
+struct acme_route_arg {
+	struct pkit_ca_authority *a;
+	const struct acme_route *route;
+};
+
+/* The handler of every ACME route. */
 static int
-h_key_change(struct pkit_ca_req *req, void *arg)
+h_acme(struct pkit_ca_req *req, void *arg)
 {
+	const struct acme_route_arg *ra = arg;
 	struct areq ar;
 
-	if (begin(req, arg, &ar) != 0)
+	if (begin(req, ra->a, &ar) != 0)
 		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0)
-		key_change(&ar);
+	if (ra->route->auth == A_NONE || authenticate(&ar, ra->route->auth) ==
+	    0)
+		ra->route->fn(&ar);
 	areq_release(&ar);
 	return PKIT_CA_DONE;
 }
-
-/* ---- routes --------------------------------------------------------------------- */
-
-static const struct {
-	const char *method, *pattern;
-	pkit_ca_handler fn;
-} routes[] = {
-	{ "GET", "directory", h_directory },
-	{ "GET", "new-nonce", h_new_nonce },
-	{ "POST", "new-account", h_new_account },
-	{ "POST", "account/{id}", h_account },
-	{ "POST", "account/{id}/orders", h_account_orders },
-	{ "POST", "new-order", h_new_order },
-	{ "POST", "order/{id}", h_order },
-	{ "POST", "order/{id}/finalize", h_finalize },
-	{ "POST", "authz/{id}", h_authz },
-	{ "POST", "challenge/{authz}/{ch}", h_challenge },
-	{ "POST", "certificate/{id}", h_certificate },
-	{ "POST", "revoke-cert", h_revoke },
-	{ "POST", "key-change", h_key_change },
-};
 
 int
 pkit_ca_api_acme(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
@@ -2635,18 +2572,28 @@ pkit_ca_api_acme(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 {
 	static const char *const prefixes[] = { "/acme/{prov}/",
 	    "/2.0/acme/{prov}/" };
+	struct acme_route_arg *ra = a->acme_routes;
 	char pat[128];
 	size_t i, k;
 	int r;
 
+	if (ra == NULL) {
+		if ((ra = calloc(NROUTES, sizeof(*ra))) == NULL)
+			return nomem(ctx);
+		for (i = 0; i < NROUTES; i++) {
+			ra[i].a = a;
+			ra[i].route = &routes[i];
+		}
+		a->acme_routes = ra;
+	}
 	if ((r = pkit_ca_server_extend(srv, &acme_ext, a, &a->acme_id)) != 0)
 		return r;
 	for (k = 0; k < 2; k++)
-		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		for (i = 0; i < NROUTES; i++) {
 			snprintf(pat, sizeof(pat), "%s%s", prefixes[k],
 			    routes[i].pattern);
 			if ((r = pkit_ca_server_route(srv, routes[i].method, pat,
-			    PKIT_CA_ROUTE_BARE, routes[i].fn, a)) != 0)
+			    PKIT_CA_ROUTE_BARE, h_acme, &ra[i])) != 0)
 				return pkit_seterr(ctx, r, "ACME route %s", pat);
 		}
 	return PKIT_OK;
