@@ -143,11 +143,15 @@ class Client:
 # ---- an http-01 responder --------------------------------------------------
 
 TOKENS = {}
+DELAY = {}      # token: seconds the responder waits before answering
 
 
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        import time
         t = self.path.rsplit("/", 1)[-1]
+        if t in DELAY:
+            time.sleep(DELAY[t])
         if t in TOKENS:
             body = TOKENS[t].encode()
             self.send_response(200)
@@ -428,6 +432,143 @@ def scenario_policy():
     check("policy-names-it", b"denied.test.internal" in r.body, r.body)
 
 
+def scenario_retry():
+    """Retry-After (RFC 8555 §8.2): while a validation runs (the
+    responder answers after 5 s), the challenge, its authorization and its
+    order carry Retry-After: 1; before and after, none does."""
+    import time
+    serve_http01()
+    c = Client()
+    c.register()
+    o = c.order("slow.test.internal")
+    oloc, order = o.headers["Location"], o.json()
+    check("no-retry-new-order", o.status == 201 and
+          "Retry-After" not in o.headers, o.headers)
+    azurl = order["authorizations"][0]
+    r = c.post(azurl, None)
+    check("no-retry-pending-authz", r.json()["status"] == "pending" and
+          "Retry-After" not in r.headers, r.headers)
+    ch = [x for x in r.json()["challenges"] if x["type"] == "http-01"][0]
+    r = c.post(ch["url"], None)
+    check("no-retry-pending-challenge", r.json()["status"] == "pending" and
+          "Retry-After" not in r.headers, r.headers)
+    TOKENS[ch["token"]] = c.keyauth(ch["token"])
+    DELAY[ch["token"]] = 5
+    r = c.post(ch["url"], {})
+    check("challenge-processing-retry", r.status == 200 and
+          r.json()["status"] == "processing" and
+          r.headers.get("Retry-After") == "1", (r.status, r.headers, r.body))
+    r = c.post(ch["url"], None)
+    check("challenge-poll-retry", r.json()["status"] == "processing" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    r = c.post(azurl, None)
+    check("authz-retry", r.json()["status"] == "pending" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    r = c.post(oloc, None)
+    check("order-retry", r.json()["status"] == "pending" and
+          r.headers.get("Retry-After") == "1", (r.headers, r.body))
+    for i in range(100):
+        r = c.post(azurl, None)
+        if r.json()["status"] != "pending":
+            break
+        time.sleep(0.2)
+    check("authz-valid-no-retry", r.json()["status"] == "valid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(ch["url"], None)
+    check("challenge-valid-no-retry", r.json()["status"] == "valid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(oloc, None)
+    check("order-ready-no-retry", r.json()["status"] == "ready" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    # a validation that fails: invalid, and no Retry-After either
+    o = c.order("wrong.test.internal")
+    a = c.post(o.json()["authorizations"][0], None).json()
+    ch = [x for x in a["challenges"] if x["type"] == "http-01"][0]
+    TOKENS[ch["token"]] = "not-the-key-authorization"
+    r = c.post(ch["url"], {})
+    check("wrong-processing-retry", r.headers.get("Retry-After") == "1",
+          r.headers)
+    for i in range(100):
+        r = c.post(o.json()["authorizations"][0], None)
+        if r.json()["status"] != "pending":
+            break
+        time.sleep(0.2)
+    check("authz-invalid-no-retry", r.json()["status"] == "invalid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+    r = c.post(o.headers["Location"], None)
+    check("order-invalid-no-retry", r.json()["status"] == "invalid" and
+          "Retry-After" not in r.headers, (r.headers, r.body))
+
+
+def scenario_reuse():
+    """Authorization reuse: an account's second order for a name it has a
+    valid authorization for lists that authorization and is ready at
+    once; another account, a wildcard, or a deactivated authorization get
+    a new one."""
+    serve_http01()
+    a, b = Client(), Client()
+    a.register()
+    b.register()
+    o1 = a.order("re.test.internal")
+    first = o1.json()["authorizations"][0]
+    check("first-pending", o1.status == 201 and
+          o1.json()["status"] == "pending", o1.body)
+    check("first-validate", validate(a, o1.json()) is None, "")
+    k = ec.generate_private_key(ec.SECP256R1())
+    r = a.post(o1.json()["finalize"], {"csr": csr(k, "re.test.internal")})
+    check("first-finalize", r.status == 200 and r.json()["status"] == "valid",
+          r.body)
+    az = a.post(first, None).json()
+    o2 = a.order("re.test.internal")
+    check("second-ready-at-once", o2.status == 201 and
+          o2.json()["status"] == "ready", o2.body)
+    check("second-same-authz", o2.json()["authorizations"] == [first],
+          o2.body)
+    check("second-expires-with-authz", o2.json()["expires"] ==
+          az["expires"], (o2.json()["expires"], az["expires"]))
+    check("second-no-retry", "Retry-After" not in o2.headers, o2.headers)
+    r = a.post(o2.json()["finalize"], {"csr": csr(k, "re.test.internal")})
+    check("second-finalize", r.status == 200 and
+          r.json()["status"] == "valid" and "certificate" in r.json(), r.body)
+    cr = a.post(r.json()["certificate"], None)
+    check("second-certificate", cr.status == 200 and
+          cr.body.count(b"BEGIN CERTIFICATE") == 2, cr.status)
+    open("reuse.pem", "wb").write(cr.body)
+    # one name reused, one new: pending, the new one needs a challenge
+    o3 = a.order("re.test.internal", "re2.test.internal")
+    l3 = o3.json()["authorizations"]
+    check("mixed-pending", o3.json()["status"] == "pending" and
+          l3[0] == first and l3[1] != first, o3.body)
+    check("mixed-validate", validate(a, {"authorizations": [l3[1]]}) is None,
+          "")
+    r = a.post(o3.headers["Location"], None)
+    check("mixed-ready", r.json()["status"] == "ready", r.body)
+    # another account: its own authorization
+    ob = b.order("re.test.internal")
+    check("other-account-new-authz", ob.json()["status"] == "pending" and
+          ob.json()["authorizations"][0] != first, ob.body)
+    r = b.post(first, None)
+    expect("other-account-cannot-read", r, 403, "unauthorized")
+    # a wildcard is not the name, nor the name the wildcard
+    ow = a.post(a.dir["newOrder"], {"identifiers": [
+        {"type": "dns", "value": "*.re.test.internal"}]})
+    check("wildcard-new-authz", ow.status == 201 and
+          ow.json()["status"] == "pending" and
+          ow.json()["authorizations"][0] != first, ow.body)
+    aw = a.post(ow.json()["authorizations"][0], None).json()
+    check("wildcard-dns-only", aw.get("wildcard") is True and
+          [x["type"] for x in aw["challenges"]] == ["dns-01"], aw)
+    # a deactivated authorization is not reused
+    r = a.post(first, {"status": "deactivated"})
+    check("deactivate-authz", r.json()["status"] == "deactivated", r.body)
+    o4 = a.order("re.test.internal")
+    check("deactivated-not-reused", o4.json()["status"] == "pending" and
+          o4.json()["authorizations"][0] != first, o4.body)
+    r = a.post(o2.headers["Location"], None)
+    check("old-order-stays-valid", r.json()["status"] == "valid", r.body)
+
+
 if __name__ == "__main__":
     {"flow": scenario_flow, "hostile": scenario_hostile,
-     "policy": scenario_policy}[sys.argv[4]]()
+     "policy": scenario_policy, "retry": scenario_retry,
+     "reuse": scenario_reuse}[sys.argv[4]]()

@@ -3,7 +3,8 @@ test_description='ACME with certbot: certonly --standalone, renew, revoke
 
 certbot (Debian'"'"'s) registers with pkit ca serve'"'"'s ACME provisioner,
 answers http-01 on a local port for a name that the test'"'"'s dnsmasq
-resolves to 127.0.0.1, renews with --force-renewal and revokes; openssl
+resolves to 127.0.0.1, renews with --force-renewal (reusing the valid
+authorization: no new challenge) and revokes; openssl
 verify accepts what it got, and the database records the revocation.'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_SRC_DIR/lib-ca.sh"
@@ -54,11 +55,15 @@ test_expect_success 'the chain is the leaf and the intermediate' '
 
 test_expect_success 'certbot renew --force-renewal gets a new certificate' '
 	openssl x509 -in $LIVE/cert.pem -noout -serial >serial1 &&
+	n1=$(grep -c "challenge=" serve.log) &&
 	cb renew --force-renewal --no-random-sleep-on-renew --http-01-port "$HTTP01_PORT" \
 		--http-01-address 127.0.0.1 &&
 	openssl x509 -in $LIVE/cert.pem -noout -serial >serial2 &&
 	! test_cmp serial1 serial2 &&
-	openssl verify -CAfile ca/root.crt -untrusted ca/int.crt $LIVE/cert.pem
+	openssl verify -CAfile ca/root.crt -untrusted ca/int.crt $LIVE/cert.pem &&
+	: the order reused the valid authorization: no new challenge &&
+	grep -q "reused=" serve.log &&
+	test "$(grep -c "challenge=" serve.log)" = "$n1"
 '
 
 test_expect_success 'certbot revoke: the database records it' '

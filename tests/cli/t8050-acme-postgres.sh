@@ -3,7 +3,8 @@ test_description='ACME on PostgreSQL
 
 The ACME flow and hostile runs of t8000 (acme-client.py) with ca.json
 naming a throwaway PostgreSQL server: accounts, orders, authorizations,
-nonce replay ids and EAB keys live in the same key/value store.'
+nonce replay ids and EAB keys live in the same key/value store; and
+t8070'"'"'s authorization reuse.'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_SRC_DIR/lib-ca.sh"
 . "$TEST_SRC_DIR/lib-acme.sh"
@@ -59,6 +60,13 @@ test_expect_success 'the hostile run on PostgreSQL: nothing issued' '
 	test "$(grep -c "^ok" hostile.out)" -ge 34 &&
 	n2=$(psql_q -c "SELECT count(*) FROM pkit_certs") &&
 	test "$n1" = "$n2"
+'
+
+test_expect_success 'authorization reuse on PostgreSQL' '
+	client reuse &&
+	! grep FAIL reuse.out &&
+	test "$(grep -c "^ok" reuse.out)" = 19 &&
+	test "$(psql_q -c "SELECT count(*) FROM pkit_kv WHERE bucket = '"'"'acme.validauthz'"'"'")" -ge 1
 '
 
 test_expect_success 'the state is in PostgreSQL'"'"'s key/value store' '

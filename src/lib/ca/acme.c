@@ -15,7 +15,11 @@
  * accept each other's nonces).  Order status is derived when an order is
  * read (pending, then ready when every authorization is valid, invalid
  * when one is invalid or the order expired), so that challenge workers
- * only ever write the authorization they validated.
+ * only ever write the authorization they validated.  While a validation
+ * runs, the challenge, its authorization and its order answer with a
+ * Retry-After (RFC 8555 §8.2) for the client's polling.  A validated
+ * authorization is indexed by account and identifier (B_VALID) so that a
+ * new order of the account reuses it, as Boulder does.
  */
 #include "config.h"
 
@@ -56,6 +60,12 @@
 /* How long a nonce, an order and an authorization live (seconds). */
 #define NONCE_LIFE 3600
 #define ORDER_LIFE (24 * 3600)
+/* A valid authorization is reused by a new order of its account only
+ * while it has this long (seconds) left. */
+#define REUSE_MIN_LIFE 3600
+/* What a client polling an object being validated is told to wait
+ * (RFC 8555 §7.5.1, §8.2); step-ca and Boulder say a few seconds. */
+#define RETRY_AFTER "Retry-After: 1"
 /* Orders an account lists (the oldest are dropped from the list). */
 #define MAX_ACC_ORDERS 1000
 /* Most identifiers in one order. */
@@ -69,6 +79,9 @@
 #define B_AUTHZ "acme.authz"
 #define B_CERT "acme.cert"
 #define B_SERIAL "acme.serial"
+/* "{account} {type} {value}" -> the id of the account's last valid
+ * authorization for that identifier (value with "*." for a wildcard) */
+#define B_VALID "acme.validauthz"
 
 struct acme_prov {
 	const char *name;
@@ -127,9 +140,12 @@ struct areq {
 	char *thumb;
 	char acc_id[64];
 	json_t *acc;		/* the account (kid requests) */
+	const char *retry;	/* RETRY_AFTER or NULL: a header of the reply */
 };
 
-enum auth_mode { A_JWK, A_KID, A_EITHER };
+/* What signs a route's requests: nothing (GET), a new key (jwk), an
+ * account (kid), or either. */
+enum auth_mode { A_NONE, A_JWK, A_KID, A_EITHER };
 
 /* What the reply helpers return: the request was answered (not 0, so
  * that "if (authenticate(...) == 0)" goes on only when it was not). */
@@ -163,6 +179,15 @@ jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* 1 when o's member key is the string value. */
+static int
+jstr_is(const json_t *o, const char *key, const char *value)
+{
+	const char *s = jstr(o, key);
+
+	return s != NULL && value != NULL && strcmp(s, value) == 0;
+}
+
 /* A random base64url id of n bytes. */
 static int
 rand_id(struct pkit_ctx *ctx, size_t n, char *out, size_t size)
@@ -178,6 +203,14 @@ rand_id(struct pkit_ctx *ctx, size_t n, char *out, size_t size)
 	snprintf(out, size, "%s", s);
 	free(s);
 	return PKIT_OK;
+}
+
+/* The B_VALID key of an identifier ordered by account acc. */
+static void
+valid_key(const char *acc, const char *type, const char *value, int wild,
+    char *out, size_t size)
+{
+	snprintf(out, size, "%s %s %s%s", acc, type, wild ? "*." : "", value);
 }
 
 static int
@@ -531,14 +564,14 @@ out:
 
 /* ---- replies ------------------------------------------------------------------ */
 
-/* Reply with the standard headers (Replay-Nonce, Link index) and up to
- * two more. */
+/* Reply with the standard headers (Replay-Nonce, Link index), ar->retry
+ * and up to two more. */
 static int
 reply(struct areq *ar, int status, const char *ctype, const void *body,
     size_t len, const char *h1, const char *h2)
 {
 	char nonce[96], index[800], n[128];
-	const char *hdrs[6];
+	const char *hdrs[7];
 	int i = 0;
 
 	if (nonce_new(ar, nonce, sizeof(nonce)) == 0) {
@@ -552,6 +585,8 @@ reply(struct areq *ar, int status, const char *ctype, const void *body,
 		hdrs[i++] = h1;
 	if (h2 != NULL)
 		hdrs[i++] = h2;
+	if (ar->retry != NULL)
+		hdrs[i++] = ar->retry;
 	hdrs[i++] = "Cache-Control: no-store";
 	hdrs[i] = NULL;
 	pkit_ca_reply_headers(ar->req, status, ctype, hdrs, body, len);
@@ -929,6 +964,24 @@ authz_status(struct areq *ar, const json_t *az)
 	return s != NULL ? s : "invalid";
 }
 
+/* 1 when az is pending with a challenge being validated (the client is
+ * told to come back: RETRY_AFTER). */
+static int
+authz_busy(struct areq *ar, const json_t *az)
+{
+	const char *s;
+	json_t *ch;
+	size_t i;
+
+	if (strcmp(authz_status(ar, az), "pending") != 0)
+		return 0;
+	json_array_foreach(json_object_get(az, "challenges"), i, ch)
+		if ((s = jstr(ch, "status")) != NULL &&
+		    strcmp(s, "processing") == 0)
+			return 1;
+	return 0;
+}
+
 static json_t *
 challenge_view(struct areq *ar, const json_t *az, const json_t *ch)
 {
@@ -971,16 +1024,20 @@ authz_view(struct areq *ar, const json_t *az, json_t **out)
 	return PKIT_OK;
 }
 
-/* The status of an order now (see the top of the file). */
+/* The status of an order now (see the top of the file), and in *busy
+ * (may be NULL) whether it is processing or waits for a validation. */
 static int
-order_status(struct areq *ar, const json_t *ord, const char **out)
+order_status(struct areq *ar, const json_t *ord, const char **out,
+    int *busy)
 {
 	const char *s = jstr(ord, "status"), *as;
 	json_t *v, *az;
 	size_t i;
-	int all = 1, r;
+	int all = 1, wait = 0, r;
 
 	*out = s;
+	if (busy != NULL)
+		*busy = s != NULL && strcmp(s, "processing") == 0;
 	if (s == NULL || strcmp(s, "pending") != 0)
 		return PKIT_OK;
 	if (pkit_now(ar->ctx) > json_time(ord, "expires")) {
@@ -994,6 +1051,8 @@ order_status(struct areq *ar, const json_t *ord, const char **out)
 		as = authz_status(ar, az);
 		if (strcmp(as, "valid") != 0)
 			all = 0;
+		if (authz_busy(ar, az))
+			wait = 1;
 		if (strcmp(as, "invalid") == 0 || strcmp(as, "deactivated") ==
 		    0 || strcmp(as, "expired") == 0 || strcmp(as, "revoked") ==
 		    0) {
@@ -1004,6 +1063,8 @@ order_status(struct areq *ar, const json_t *ord, const char **out)
 		json_decref(az);
 	}
 	*out = all ? "ready" : "pending";
+	if (busy != NULL)
+		*busy = wait;
 	return PKIT_OK;
 }
 
@@ -1047,52 +1108,45 @@ order_view(struct areq *ar, const json_t *ord, const char *status,
 /* ---- directory and nonces ---------------------------------------------------------- */
 
 static int
-h_directory(struct pkit_ca_req *req, void *arg)
+h_directory(struct areq *ar)
 {
-	struct areq ar;
 	json_t *o, *meta;
 	const json_t *v;
 	char u[5][800];
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	snprintf(u[0], sizeof(u[0]), "%s/new-nonce", ar.base);
-	snprintf(u[1], sizeof(u[1]), "%s/new-account", ar.base);
-	snprintf(u[2], sizeof(u[2]), "%s/new-order", ar.base);
-	snprintf(u[3], sizeof(u[3]), "%s/revoke-cert", ar.base);
-	snprintf(u[4], sizeof(u[4]), "%s/key-change", ar.base);
+	snprintf(u[0], sizeof(u[0]), "%s/new-nonce", ar->base);
+	snprintf(u[1], sizeof(u[1]), "%s/new-account", ar->base);
+	snprintf(u[2], sizeof(u[2]), "%s/new-order", ar->base);
+	snprintf(u[3], sizeof(u[3]), "%s/revoke-cert", ar->base);
+	snprintf(u[4], sizeof(u[4]), "%s/key-change", ar->base);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "newNonce", u[0], "newAccount",
 	    u[1], "newOrder", u[2], "revokeCert", u[3], "keyChange", u[4]);
 	if (o != NULL && (meta = json_object()) != NULL) {
-		if ((v = json_object_get(ar.prov->conf, "termsOfService")) !=
+		if ((v = json_object_get(ar->prov->conf, "termsOfService")) !=
 		    NULL && json_is_string(v))
 			json_object_set(meta, "termsOfService", (json_t *)v);
-		if ((v = json_object_get(ar.prov->conf, "website")) != NULL &&
+		if ((v = json_object_get(ar->prov->conf, "website")) != NULL &&
 		    json_is_string(v))
 			json_object_set(meta, "website", (json_t *)v);
-		if ((v = json_object_get(ar.prov->conf, "caaIdentities")) !=
+		if ((v = json_object_get(ar->prov->conf, "caaIdentities")) !=
 		    NULL && json_is_array(v))
 			json_object_set(meta, "caaIdentities", (json_t *)v);
-		if (ar.prov->require_eab)
+		if (ar->prov->require_eab)
 			json_object_set_new(meta, "externalAccountRequired",
 			    json_true());
 		json_object_set_new(o, "meta", meta);
 	}
 	/* the directory takes no nonce, but one does no harm */
-	reply_json(&ar, 200, o, NULL, NULL);
-	return PKIT_CA_DONE;
+	reply_json(ar, 200, o, NULL, NULL);
+	return ANSWERED;
 }
 
 static int
-h_new_nonce(struct pkit_ca_req *req, void *arg)
+h_new_nonce(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	reply(&ar, strcmp(pkit_ca_req_method(req), "GET") == 0 ? 204 : 200,
+	reply(ar, strcmp(pkit_ca_req_method(ar->req), "GET") == 0 ? 204 : 200,
 	    NULL, "", 0, NULL, NULL);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- accounts ------------------------------------------------------------------ */
@@ -1310,20 +1364,6 @@ new_account(struct areq *ar)
 	return ret;
 }
 
-static int
-h_new_account(struct pkit_ca_req *req, void *arg)
-{
-	struct areq ar;
-	int r;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if ((r = authenticate(&ar, A_JWK)) == 0)
-		r = new_account(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
-}
-
 /* The {id} of the route must be the signing account. */
 static int
 own_account(struct areq *ar)
@@ -1367,40 +1407,30 @@ account_update(struct areq *ar)
 }
 
 static int
-h_account(struct pkit_ca_req *req, void *arg)
+h_account(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && !own_account(&ar))
-		account_update(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	if (own_account(ar))
+		return ANSWERED;
+	return account_update(ar);
 }
 
 static int
-h_account_orders(struct pkit_ca_req *req, void *arg)
+h_account_orders(struct areq *ar)
 {
-	struct areq ar;
 	json_t *list, *v;
 	char url[900];
 	size_t i;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && !own_account(&ar)) {
-		list = json_array();
-		json_array_foreach(json_object_get(ar.acc, "orders"), i, v) {
-			snprintf(url, sizeof(url), "%s/order/%s", ar.base,
-			    json_string_value(v));
-			json_array_append_new(list, json_string(url));
-		}
-		reply_json(&ar, 200, json_pack("{s:o}", "orders", list), NULL,
-		    NULL);
+	if (own_account(ar))
+		return ANSWERED;
+	list = json_array();
+	json_array_foreach(json_object_get(ar->acc, "orders"), i, v) {
+		snprintf(url, sizeof(url), "%s/order/%s", ar->base,
+		    json_string_value(v));
+		json_array_append_new(list, json_string(url));
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return reply_json(ar, 200, json_pack("{s:o}", "orders", list), NULL,
+	    NULL);
 }
 
 /* ---- orders ---------------------------------------------------------------------- */
@@ -1487,15 +1517,63 @@ new_authz(struct areq *ar, const char *type, const char *value,
 	return r;
 }
 
+/* A valid authorization of this account for {type, value} (value with
+ * "*." for a wildcard, which only a wildcard authorization matches) that
+ * has REUSE_MIN_LIFE left: 1 with its id and expiry, 0 when there is
+ * none (a stale entry is dropped), or an error. */
+static int
+reuse_authz(struct areq *ar, const char *type, const char *value, char *id,
+    size_t idsize, time_t *expires)
+{
+	int wild = strncmp(value, "*.", 2) == 0, ok, r;
+	const char *name = wild ? value + 2 : value;
+	const json_t *ident;
+	unsigned char *v = NULL;
+	json_t *az = NULL;
+	char key[600];
+	size_t len = 0;
+
+	valid_key(ar->acc_id, type, name, wild, key, sizeof(key));
+	if ((r = pkit_db_kv_get(ar->ctx, ar->db, B_VALID, key, &v, &len)) != 0)
+		return r == PKIT_ERR_NOT_FOUND ? 0 : r;
+	if (len == 0 || len >= idsize)
+		r = PKIT_ERR_NOT_FOUND;
+	else
+		r = kv_get_json(ar->ctx, ar->db, B_AUTHZ, (const char *)v, &az);
+	if (r != 0 && r != PKIT_ERR_NOT_FOUND) {
+		free(v);
+		return r;
+	}
+	ident = json_object_get(az, "identifier");
+	ok = r == 0 && jstr_is(az, "acc", ar->acc_id) &&
+	    jstr_is(az, "prov", ar->prov->name) &&
+	    strcmp(authz_status(ar, az), "valid") == 0 &&
+	    json_is_true(json_object_get(az, "wildcard")) == wild &&
+	    jstr_is(ident, "type", type) && jstr_is(ident, "value", name) &&
+	    json_time(az, "expires") - pkit_now(ar->ctx) >= REUSE_MIN_LIFE;
+	if (ok) {
+		snprintf(id, idsize, "%s", (const char *)v);
+		*expires = json_time(az, "expires");
+	} else
+		pkit_db_kv_delete(ar->ctx, ar->db, B_VALID, key);
+	free(v);
+	json_decref(az);
+	return ok;
+}
+
 static int
 order_reply(struct areq *ar, int status, const json_t *ord)
 {
 	const char *s;
 	char loc[800];
 	json_t *v;
+	int busy;
 
-	if (order_status(ar, ord, &s) != 0 || order_view(ar, ord, s, &v) != 0)
+	if (order_status(ar, ord, &s, &busy) != 0 ||
+	    order_view(ar, ord, s, &v) != 0)
 		return internal(ar);
+	if (busy)
+		ar->retry = RETRY_AFTER;
 	snprintf(loc, sizeof(loc), "%s/order/%s", ar->base, jstr(ord, "id"));
 	return reply_json(ar, status, v, loc, NULL);
 }
@@ -1532,8 +1610,9 @@ new_order(struct areq *ar)
 	json_t *ord = NULL, *idents = NULL, *authz = NULL, *sub = NULL;
 	const char *type, *value, *nb, *na;
 	time_t now = pkit_now(ar->ctx), expires = now + ORDER_LIFE, t;
+	time_t oexp = expires, aexp;
 	char id[64], aid[64], lower[300], ip[INET6_ADDRSTRLEN];
-	size_t i, k;
+	size_t i, k, reused = 0;
 	int ret;
 
 	if (ar->payload != NULL)
@@ -1616,10 +1695,18 @@ add:
 		json_decref(idents);
 		return ret;
 	}
+	/* the account's valid authorizations are reused, and the order
+	 * expires with the first of them */
 	authz = json_array();
 	json_array_foreach(idents, i, v) {
-		if (new_authz(ar, jstr(v, "type"), jstr(v, "value"), expires,
-		    aid, sizeof(aid)) != 0) {
+		ret = reuse_authz(ar, jstr(v, "type"), jstr(v, "value"), aid,
+		    sizeof(aid), &aexp);
+		if (ret > 0) {
+			reused++;
+			if (aexp < oexp)
+				oexp = aexp;
+		} else if (ret < 0 || new_authz(ar, jstr(v, "type"),
+		    jstr(v, "value"), expires, aid, sizeof(aid)) != 0) {
 			json_decref(idents);
 			json_decref(authz);
 			return internal(ar);
@@ -1629,7 +1716,7 @@ add:
 	if (rand_id(ar->ctx, 16, id, sizeof(id)) != 0 ||
 	    (ord = json_pack("{s:s,s:s,s:s,s:s,s:I,s:o,s:o}", "id", id, "acc",
 	    ar->acc_id, "prov", ar->prov->name, "status", "pending", "expires",
-	    (json_int_t)expires, "identifiers", idents, "authz", authz)) ==
+	    (json_int_t)oexp, "identifiers", idents, "authz", authz)) ==
 	    NULL)
 		return internal(ar);
 	if (nb != NULL)
@@ -1649,22 +1736,12 @@ add:
 		return internal(ar);
 	}
 	pkit_ca_req_log(ar->req, "order", "%s", id);
+	if (reused > 0)
+		pkit_ca_req_log(ar->req, "reused", "%zu of %zu authorizations",
+		    reused, json_array_size(idents));
 	ret = order_reply(ar, 201, ord);
 	json_decref(ord);
 	return ret;
-}
-
-static int
-h_new_order(struct pkit_ca_req *req, void *arg)
-{
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0)
-		new_order(&ar);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
 }
 
 /* Load bucket/{param} owned by the signing account.  0 and *out, or the
@@ -1702,20 +1779,15 @@ load_owned(struct areq *ar, const char *bucket, const char *param,
 }
 
 static int
-h_order(struct pkit_ca_req *req, void *arg)
+h_order(struct areq *ar)
 {
-	struct areq ar;
 	json_t *ord;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_ORDER, "id",
-	    "order", &ord) == 0) {
-		order_reply(&ar, 200, ord);
+	if (load_owned(ar, B_ORDER, "id", "order", &ord) == 0) {
+		order_reply(ar, 200, ord);
 		json_decref(ord);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- authorizations and challenges ------------------------------------------------ */
@@ -1728,43 +1800,40 @@ authz_reply(struct areq *ar, const json_t *az)
 
 	if (authz_view(ar, az, &v) != 0)
 		return internal(ar);
+	if (authz_busy(ar, az))
+		ar->retry = RETRY_AFTER;
 	snprintf(loc, sizeof(loc), "%s/authz/%s", ar->base, jstr(az, "id"));
 	return reply_json(ar, 200, v, loc, NULL);
 }
 
 static int
-h_authz(struct pkit_ca_req *req, void *arg)
+h_authz(struct areq *ar)
 {
-	struct areq ar;
 	const char *s;
 	json_t *az;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) != 0 || load_owned(&ar, B_AUTHZ, "id",
-	    "authorization", &az) != 0)
+	if (load_owned(ar, B_AUTHZ, "id", "authorization", &az) != 0)
 		goto out;
-	if (ar.payload != NULL) {
-		s = jstr(ar.payload, "status");
+	if (ar->payload != NULL) {
+		s = jstr(ar->payload, "status");
 		if (s == NULL || strcmp(s, "deactivated") != 0) {
-			problem(&ar, 400, "malformed", "an authorization's status "
-			    "can only be set to deactivated");
+			problem(ar, 400, "malformed", "an authorization's "
+			    "status can only be set to deactivated");
 			json_decref(az);
 			goto out;
 		}
 		json_object_set_new(az, "status", json_string("deactivated"));
-		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
-		    0) {
-			internal(&ar);
+		if (kv_put_json(ar->ctx, ar->db, B_AUTHZ, jstr(az, "id"), az,
+		    0) != 0) {
+			internal(ar);
 			json_decref(az);
 			goto out;
 		}
 	}
-	authz_reply(&ar, az);
+	authz_reply(ar, az);
 	json_decref(az);
 out:
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* The key authorization: token "." thumbprint (RFC 8555 §8.1). */
@@ -1817,67 +1886,65 @@ enqueue(struct areq *ar, const json_t *az, const json_t *ch)
 }
 
 static int
-h_challenge(struct pkit_ca_req *req, void *arg)
+h_challenge(struct areq *ar)
 {
-	struct areq ar;
 	const char *type = NULL;
 	json_t *az = NULL, *ch = NULL, *v;
 	char up[900];
 	size_t i;
 	int r;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) != 0 || load_owned(&ar, B_AUTHZ, "authz",
-	    "authorization", &az) != 0)
+	if (load_owned(ar, B_AUTHZ, "authz", "authorization", &az) != 0)
 		goto out;
-	type = pkit_ca_req_param(req, "ch");
+	type = pkit_ca_req_param(ar->req, "ch");
 	json_array_foreach(json_object_get(az, "challenges"), i, v)
 		if (type != NULL && strcmp(jstr(v, "type"), type) == 0)
 			ch = v;
 	if (ch == NULL) {
-		problem(&ar, 404, "malformed", "no such challenge");
+		problem(ar, 404, "malformed", "no such challenge");
 		goto out;
 	}
 	/* a payload ({}) asks to validate; POST-as-GET only reads */
 	/* a validation lost with a stopped server is started again */
-	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "processing") ==
-	    0 && pkit_now(ar.ctx) - json_time(ch, "started") >
-	    4 * PKIT_ACME_VALIDATE_TIMEOUT)
+	if (ar->payload != NULL && strcmp(jstr(ch, "status"),
+	    "processing") == 0 && pkit_now(ar->ctx) - json_time(ch,
+	    "started") > 4 * PKIT_ACME_VALIDATE_TIMEOUT)
 		json_object_set_new(ch, "status", json_string("pending"));
-	if (ar.payload != NULL && strcmp(jstr(ch, "status"), "pending") == 0 &&
-	    strcmp(authz_status(&ar, az), "pending") == 0) {
+	if (ar->payload != NULL && strcmp(jstr(ch, "status"), "pending") ==
+	    0 && strcmp(authz_status(ar, az), "pending") == 0) {
 		json_object_set_new(ch, "status", json_string("processing"));
 		json_object_set_new(ch, "started",
-		    json_integer((json_int_t)pkit_now(ar.ctx)));
-		if (queue_full(ar.st)) {
-			problem_sub(&ar, 429, "rateLimited", NULL,
+		    json_integer((json_int_t)pkit_now(ar->ctx)));
+		if (queue_full(ar->st)) {
+			problem_sub(ar, 429, "rateLimited", NULL,
 			    "Retry-After: 10", "too many validations are "
 			    "waiting; try again later");
 			goto out;
 		}
 		/* written before the job is queued: the worker reads it */
-		if (kv_put_json(ar.ctx, ar.db, B_AUTHZ, jstr(az, "id"), az, 0) !=
-		    0 || (r = enqueue(&ar, az, ch)) != 0) {
-			internal(&ar);
+		if (kv_put_json(ar->ctx, ar->db, B_AUTHZ, jstr(az, "id"), az,
+		    0) != 0 || (r = enqueue(ar, az, ch)) != 0) {
+			internal(ar);
 			goto out;
 		}
-		pkit_ca_req_log(req, "challenge", "%s %s",
+		pkit_ca_req_log(ar->req, "challenge", "%s %s",
 		    jstr(ch, "type"), jstr(json_object_get(az, "identifier"),
 		    "value"));
-	} else if (ar.payload != NULL && strcmp(authz_status(&ar, az),
+	} else if (ar->payload != NULL && strcmp(authz_status(ar, az),
 	    "pending") != 0 && strcmp(jstr(ch, "status"), "pending") == 0) {
-		problem(&ar, 400, "malformed", "the authorization is %s",
-		    authz_status(&ar, az));
+		problem(ar, 400, "malformed", "the authorization is %s",
+		    authz_status(ar, az));
 		goto out;
 	}
-	snprintf(up, sizeof(up), "Link: <%s/authz/%s>;rel=\"up\"", ar.base,
-	    jstr(az, "id"));
-	reply_json(&ar, 200, challenge_view(&ar, az, ch), NULL, up);
+	snprintf(up, sizeof(up), "Link: <%s/authz/%s>;rel=\"up\"",
+	    ar->base, jstr(az, "id"));
+	if (strcmp(jstr(ch, "status"), "processing") == 0 &&
+	    strcmp(authz_status(ar, az), "pending") == 0)
+		ar->retry = RETRY_AFTER;
+	reply_json(ar, 200, challenge_view(ar, az, ch), NULL, up);
 out:
 	json_decref(az);
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- the challenge workers -------------------------------------------------------- */
@@ -1887,8 +1954,9 @@ job_run(struct acme_state *st, struct pkit_ctx *ctx, struct pkit_db **db,
     struct job *j)
 {
 	const char *ptype = "incorrectResponse";
+	const json_t *ident;
 	json_t *az = NULL, *ch = NULL, *v;
-	char detail[1024];
+	char detail[1024], key[600];
 	size_t i;
 	int ok;
 
@@ -1919,7 +1987,17 @@ job_run(struct acme_state *st, struct pkit_ctx *ctx, struct pkit_db **db,
 		    "type", ERR_NS, ptype, "detail", detail, "status", 400));
 		json_object_set_new(az, "status", json_string("invalid"));
 	}
-	kv_put_json(ctx, *db, B_AUTHZ, j->authz, az, 0);
+	ident = json_object_get(az, "identifier");
+	if (kv_put_json(ctx, *db, B_AUTHZ, j->authz, az, 0) == 0 && ok &&
+	    jstr(az, "acc") != NULL && jstr(ident, "type") != NULL &&
+	    jstr(ident, "value") != NULL) {
+		/* for newOrder to reuse (reuse_authz()) */
+		valid_key(jstr(az, "acc"), jstr(ident, "type"),
+		    jstr(ident, "value"), json_is_true(json_object_get(az,
+		    "wildcard")), key, sizeof(key));
+		pkit_db_kv_put(ctx, *db, B_VALID, key, j->authz,
+		    strlen(j->authz), 0);
+	}
 	json_decref(az);
 }
 
@@ -2118,7 +2196,7 @@ finalize(struct areq *ar, json_t *ord)
 	size_t n;
 	int ret;
 
-	if (order_status(ar, ord, &status) != 0)
+	if (order_status(ar, ord, &status, NULL) != 0)
 		return internal(ar);
 	if (strcmp(status, "ready") != 0)
 		return problem(ar, 403, "orderNotReady", "the order is %s, not "
@@ -2210,40 +2288,30 @@ out:
 }
 
 static int
-h_finalize(struct pkit_ca_req *req, void *arg)
+h_finalize(struct areq *ar)
 {
-	struct areq ar;
 	json_t *ord;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_ORDER, "id",
-	    "order", &ord) == 0) {
-		finalize(&ar, ord);
+	if (load_owned(ar, B_ORDER, "id", "order", &ord) == 0) {
+		finalize(ar, ord);
 		json_decref(ord);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 static int
-h_certificate(struct pkit_ca_req *req, void *arg)
+h_certificate(struct areq *ar)
 {
-	struct areq ar;
 	json_t *c;
 	const char *pem;
 
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0 && load_owned(&ar, B_CERT, "id",
-	    "certificate", &c) == 0) {
+	if (load_owned(ar, B_CERT, "id", "certificate", &c) == 0) {
 		pem = jstr(c, "pem");
-		reply(&ar, 200, "application/pem-certificate-chain", pem,
+		reply(ar, 200, "application/pem-certificate-chain", pem,
 		    pem != NULL ? strlen(pem) : 0, NULL, NULL);
 		json_decref(c);
 	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	return ANSWERED;
 }
 
 /* ---- revocation and key change ------------------------------------------------------ */
@@ -2344,21 +2412,12 @@ out:
 }
 
 static int
-h_revoke(struct pkit_ca_req *req, void *arg)
+h_revoke(struct areq *ar)
 {
-	struct areq ar;
-
-	if (begin(req, arg, &ar) != 0)
-		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_EITHER) == 0) {
-		if (ar.payload == NULL)
-			problem(&ar, 400, "malformed", "revokeCert needs a "
-			    "payload");
-		else
-			revoke_cert(&ar);
-	}
-	areq_release(&ar);
-	return PKIT_CA_DONE;
+	if (ar->payload == NULL)
+		return problem(ar, 400, "malformed", "revokeCert needs a "
+		    "payload");
+	return revoke_cert(ar);
 }
 
 static int
@@ -2460,39 +2519,52 @@ out:
 	return ret;
 }
 
+/* ---- routes --------------------------------------------------------------------- */
+
+/* Each route's work, once begin() found the provisioner and, unless
+ * A_NONE, authenticate() accepted the JWS; it answers the request. */
+static const struct acme_route {
+	const char *method, *pattern;
+	enum auth_mode auth;
+	int (*fn)(struct areq *ar);
+} routes[] = {
+	{ "GET", "directory", A_NONE, h_directory },
+	{ "GET", "new-nonce", A_NONE, h_new_nonce },
+	{ "POST", "new-account", A_JWK, new_account },
+	{ "POST", "account/{id}", A_KID, h_account },
+	{ "POST", "account/{id}/orders", A_KID, h_account_orders },
+	{ "POST", "new-order", A_KID, new_order },
+	{ "POST", "order/{id}", A_KID, h_order },
+	{ "POST", "order/{id}/finalize", A_KID, h_finalize },
+	{ "POST", "authz/{id}", A_KID, h_authz },
+	{ "POST", "challenge/{authz}/{ch}", A_KID, h_challenge },
+	{ "POST", "certificate/{id}", A_KID, h_certificate },
+	{ "POST", "revoke-cert", A_EITHER, h_revoke },
+	{ "POST", "key-change", A_KID, key_change },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* The argument of a route's handler (a->acme_routes). */
+struct acme_route_arg {
+	struct pkit_ca_authority *a;
+	const struct acme_route *route;
+};
+
+/* The handler of every ACME route. */
 static int
-h_key_change(struct pkit_ca_req *req, void *arg)
+h_acme(struct pkit_ca_req *req, void *arg)
 {
+	const struct acme_route_arg *ra = arg;
 	struct areq ar;
 
-	if (begin(req, arg, &ar) != 0)
+	if (begin(req, ra->a, &ar) != 0)
 		return PKIT_CA_DONE;
-	if (authenticate(&ar, A_KID) == 0)
-		key_change(&ar);
+	if (ra->route->auth == A_NONE || authenticate(&ar, ra->route->auth) ==
+	    0)
+		ra->route->fn(&ar);
 	areq_release(&ar);
 	return PKIT_CA_DONE;
 }
-
-/* ---- routes --------------------------------------------------------------------- */
-
-static const struct {
-	const char *method, *pattern;
-	pkit_ca_handler fn;
-} routes[] = {
-	{ "GET", "directory", h_directory },
-	{ "GET", "new-nonce", h_new_nonce },
-	{ "POST", "new-account", h_new_account },
-	{ "POST", "account/{id}", h_account },
-	{ "POST", "account/{id}/orders", h_account_orders },
-	{ "POST", "new-order", h_new_order },
-	{ "POST", "order/{id}", h_order },
-	{ "POST", "order/{id}/finalize", h_finalize },
-	{ "POST", "authz/{id}", h_authz },
-	{ "POST", "challenge/{authz}/{ch}", h_challenge },
-	{ "POST", "certificate/{id}", h_certificate },
-	{ "POST", "revoke-cert", h_revoke },
-	{ "POST", "key-change", h_key_change },
-};
 
 int
 pkit_ca_api_acme(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
@@ -2500,18 +2572,28 @@ pkit_ca_api_acme(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 {
 	static const char *const prefixes[] = { "/acme/{prov}/",
 	    "/2.0/acme/{prov}/" };
+	struct acme_route_arg *ra = a->acme_routes;
 	char pat[128];
 	size_t i, k;
 	int r;
 
+	if (ra == NULL) {
+		if ((ra = calloc(NROUTES, sizeof(*ra))) == NULL)
+			return nomem(ctx);
+		for (i = 0; i < NROUTES; i++) {
+			ra[i].a = a;
+			ra[i].route = &routes[i];
+		}
+		a->acme_routes = ra;
+	}
 	if ((r = pkit_ca_server_extend(srv, &acme_ext, a, &a->acme_id)) != 0)
 		return r;
 	for (k = 0; k < 2; k++)
-		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		for (i = 0; i < NROUTES; i++) {
 			snprintf(pat, sizeof(pat), "%s%s", prefixes[k],
 			    routes[i].pattern);
 			if ((r = pkit_ca_server_route(srv, routes[i].method, pat,
-			    PKIT_CA_ROUTE_BARE, routes[i].fn, a)) != 0)
+			    PKIT_CA_ROUTE_BARE, h_acme, &ra[i])) != 0)
 				return pkit_seterr(ctx, r, "ACME route %s", pat);
 		}
 	return PKIT_OK;

@@ -18,7 +18,8 @@
  * State (accounts, orders, authorizations, certificates, EAB keys, nonce
  * replay ids) lives in the CA database's key/value store, so it works on
  * SQLite and PostgreSQL and is shared by several servers on one database.
- * Challenges are validated on worker threads; the client polls.
+ * Challenges are validated on worker threads; the client polls.  A new
+ * order reuses the account's valid authorizations for its identifiers.
  */
 #ifndef PKIT_CA_ACME_H
 #define PKIT_CA_ACME_H

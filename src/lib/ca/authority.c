@@ -312,6 +312,7 @@ pkit_ca_authority_free(struct pkit_ca_authority *a)
 			free(m);
 		}
 	free(a->buckets);
+	free(a->acme_routes);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 }

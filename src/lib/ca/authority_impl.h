@@ -30,6 +30,7 @@ struct pkit_ca_authority {
 	int api_id;			/* api_sign.c's server extension */
 	int rev_id;			/* crl.c's, plus one (0: none) */
 	int acme_id;			/* acme.c's server extension */
+	void *acme_routes;		/* acme.c's route arguments, or NULL */
 };
 
 struct pkit_ca_prov {
