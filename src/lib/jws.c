@@ -1023,7 +1023,7 @@ verify_one(struct pkit_ctx *ctx, const struct pkit_jws *jws,
 	json_t *b64;
 	char stackbuf[2048], *tbs = NULL, *p;
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	size_t n, siglen, plen, paylen, maclen = 0;
+	size_t n, siglen = 0, plen, paylen, maclen = 0;
 	int r = PKIT_ERR_INTERNAL;
 
 	if (alg == NULL)

@@ -542,7 +542,7 @@ pkit_sshca_relay(struct pkit_ctx *ctx, const char *host, const char *port,
 	struct pollfd p[2];
 	char buf[16384];
 	ssize_t n;
-	int fd, in_open = 1, sock_open = 1, r = PKIT_OK;
+	int fd = -1, in_open = 1, sock_open = 1, r = PKIT_OK;
 
 	if ((r = dial(ctx, host, port, &fd)) != 0)
 		return r;

@@ -1997,6 +1997,9 @@ static int
 want_string(struct exec *e, const char *fn, json_t *v, const char **s,
     size_t *len)
 {
+	*s = NULL;
+	if (len != NULL)
+		*len = 0;
 	if (v == NULL || !json_is_string(v))
 		return xerr(e, "%s: expected a string, got %s", fn, go_type(v));
 	*s = json_string_value(v);

@@ -1284,7 +1284,7 @@ static int
 account_reply(struct areq *ar, int status, const json_t *acc)
 {
 	char loc[800];
-	json_t *v;
+	json_t *v = NULL;
 
 	if (account_view(ar, acc, &v) != 0)
 		return internal(ar);
@@ -1566,7 +1566,7 @@ order_reply(struct areq *ar, int status, const json_t *ord)
 {
 	const char *s;
 	char loc[800];
-	json_t *v;
+	json_t *v = NULL;
 	int busy;
 
 	if (order_status(ar, ord, &s, &busy) != 0 ||
@@ -1610,7 +1610,7 @@ new_order(struct areq *ar)
 	json_t *ord = NULL, *idents = NULL, *authz = NULL, *sub = NULL;
 	const char *type, *value, *nb, *na;
 	time_t now = pkit_now(ar->ctx), expires = now + ORDER_LIFE, t;
-	time_t oexp = expires, aexp;
+	time_t oexp = expires, aexp = 0;
 	char id[64], aid[64], lower[300], ip[INET6_ADDRSTRLEN];
 	size_t i, k, reused = 0;
 	int ret;
@@ -1796,7 +1796,7 @@ static int
 authz_reply(struct areq *ar, const json_t *az)
 {
 	char loc[800];
-	json_t *v;
+	json_t *v = NULL;
 
 	if (authz_view(ar, az, &v) != 0)
 		return internal(ar);

@@ -467,7 +467,7 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	const char **princ = NULL, *one[1];
 	struct pkit_sshcert *c = NULL, *au = NULL;
 	char cmd[600], auid[600];
-	uint64_t va, vb;
+	uint64_t va = 0, vb = 0;
 	size_t i, np = 0;
 	int type, r;
 
