@@ -11,6 +11,9 @@
 #   dns_txt NAME VALUE      add a TXT record (dnsmasq restarts)
 #   dns_clear               drop the TXT records
 #   DIR_URL                 the directory URL of the "acme" provisioner
+#   client SCENARIO         run acme-client.py's SCENARIO against DIR_URL
+#                           (output in SCENARIO.out, SCENARIO.err)
+#   each NAME...            every named check of "$out" passed ("ok NAME")
 #
 # dns-ctl.sh (written here) does the TXT changes, so that lego's exec
 # provider can call it too: dns-ctl.sh present|cleanup FQDN VALUE.
@@ -92,4 +95,16 @@ dns_clear() {
 
 acme_start() {
 	ca_start --password-file ca/pw.txt ca.json
+}
+
+client() {
+	"$SYS_PYTHON" "$TEST_SRC_DIR/acme-client.py" "$DIR_URL" ca/root.crt \
+		"$HTTP01_PORT" "$1" >"$1.out" 2>"$1.err"
+}
+
+# each NAME...: every named check passed
+each() {
+	for n in "$@"; do
+		grep -q "^ok $n\$" "$out" || { grep "$n" "$out"; return 1; }
+	done
 }

@@ -23,18 +23,6 @@ print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
 		db/pkit.db "$1"
 }
 
-client() {
-	"$SYS_PYTHON" "$TEST_SRC_DIR/acme-client.py" "$DIR_URL" ca/root.crt \
-		"$HTTP01_PORT" "$1" >"$1.out" 2>"$1.err"
-}
-
-# each NAME...: every named check passed
-each() {
-	for n in "$@"; do
-		grep -q "^ok $n\$" "$out" || { grep "$n" "$out"; return 1; }
-	done
-}
-
 test_expect_success 'set up' '
 	acme_setup "{\"claims\": {\"defaultTLSCertDuration\": \"2h\"}}" &&
 	acme_start

@@ -28,11 +28,6 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 1' HUP INT TERM
 
-client() {
-	"$SYS_PYTHON" "$TEST_SRC_DIR/acme-client.py" "$DIR_URL" ca/root.crt \
-		"$HTTP01_PORT" "$1" >"$1.out" 2>"$1.err"
-}
-
 test_expect_success 'start a throwaway PostgreSQL server' '
 	pg_start
 '

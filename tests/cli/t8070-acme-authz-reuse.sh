@@ -18,18 +18,6 @@ if ! test_have dnsmasq || ! "$SYS_PYTHON" -c "import cryptography" 2>/dev/null; 
 	test_done
 fi
 
-client() {
-	"$SYS_PYTHON" "$TEST_SRC_DIR/acme-client.py" "$DIR_URL" ca/root.crt \
-		"$HTTP01_PORT" "$1" >"$1.out" 2>"$1.err"
-}
-
-# each NAME...: every named check passed
-each() {
-	for n in "$@"; do
-		grep -q "^ok $n\$" "$out" || { grep "$n" "$out"; return 1; }
-	done
-}
-
 # lg LOG ARGS...: lego with one account (in lego/), its output in LOG
 lg() {
 	log=$1
