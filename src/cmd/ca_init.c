@@ -21,7 +21,7 @@ struct init_opts {
 	const char *name, *address, *provisioner, *password_file;
 	const char *prov_password_file, *key_password_file;
 	const char *kty, *crv, *root, *key, *db;
-	const char *context;
+	const char *context, *authority, *profile;
 	struct strvec dns;
 	long size;
 	int pki, acme, ssh, force;
@@ -64,6 +64,12 @@ static const struct cmd_opt init_opts[] = {
 	{ "context", 0, OPT_STRING, offsetof(struct init_opts, context),
 	  "name", "make the CA in this new context, with its files under "
 	  "$PKITPATH/authorities/<name>/, and select it" },
+	{ "authority", 0, OPT_STRING, offsetof(struct init_opts, authority),
+	  "name", "with --context: the directory name under authorities/ "
+	  "(default: the context's name)" },
+	{ "profile", 0, OPT_STRING, offsetof(struct init_opts, profile),
+	  "name", "with --context: the profile's name (default: the "
+	  "context's name)" },
 	OPT_FORCE(struct init_opts),
 	{ 0 }
 };
@@ -199,6 +205,11 @@ init(struct cmd_run *run, int argc, char **argv)
 		ret = cmd_usage_error(run, "--root and --key go together");
 		goto done;
 	}
+	if ((o.authority != NULL || o.profile != NULL) && o.context == NULL) {
+		ret = cmd_usage_error(run, "--authority and --profile need "
+		    "--context");
+		goto done;
+	}
 	if (o.address != NULL && check_address(o.address) != 0) {
 		ret = cmd_usage_error(run, "--address: '%s' is not host:port",
 		    o.address);
@@ -217,7 +228,8 @@ init(struct cmd_run *run, int argc, char **argv)
 	}
 	/* A new context: the CA's files go to its own directory. */
 	if (o.context != NULL && (r = cmd_context_use(run, o.context,
-	    o.context, o.context)) != 0)
+	    o.authority != NULL ? o.authority : o.context,
+	    o.profile != NULL ? o.profile : o.context)) != 0)
 		goto fail;
 	if (run->g->base[0] == '/')
 		snprintf(base, sizeof(base), "%s", run->g->base);
@@ -424,10 +436,12 @@ const struct cmd cmd_ca_init = {
 	"PKI is not replaced without --force (or a yes at the prompt).\n"
 	"\n"
 	"With --context NAME the CA is made in a new context, as step's\n"
-	"contexts: its files go to $PKITPATH/authorities/NAME/ instead, the\n"
-	"context is recorded in $PKITPATH/contexts.json with the profile NAME\n"
-	"and made the current one, so that the client commands and 'pkit ca\n"
-	"serve' use this CA until 'pkit context select' says otherwise.",
+	"contexts: its files go to $PKITPATH/authorities/NAME/ instead (or\n"
+	"authorities/A/ with --authority A), the context is recorded in\n"
+	"$PKITPATH/contexts.json with its authority and its profile (NAME, or\n"
+	"--profile P: $PKITPATH/profiles/P/) and made the current one, so\n"
+	"that the client commands and 'pkit ca serve' use this CA until 'pkit\n"
+	"context select' says otherwise.",
 	"Make a CA for ca.example.com and localhost listening on port 9443:\n"
 	"  $ pkit ca init --name Example --dns ca.example.com --dns localhost "
 	"--address :9443 --password-file pw.txt\n"
@@ -439,6 +453,10 @@ const struct cmd cmd_ca_init = {
 	"--key root.key --password-file pw.txt\n"
 	"Make a second CA in its own context:\n"
 	"  $ pkit ca init --context lab --name Lab --dns localhost "
-	"--password-file pw.txt\n",
+	"--password-file pw.txt\n"
+	"The same, with the files under authorities/lab.example.com:\n"
+	"  $ pkit ca init --context lab --authority lab.example.com "
+	"--profile ops \\\n"
+	"      --name Lab --dns localhost --password-file pw.txt\n",
 	init_opts
 };

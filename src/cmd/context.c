@@ -216,12 +216,14 @@ const struct cmd cmd_context = {
 	"context", NULL, context_sub, NULL, 0, 0,
 	"manage the contexts: several CAs under one $PKITPATH",
 	"A context names one certificate authority's files, as step's "
-	"contexts do:\n'pkit ca bootstrap --context NAME' makes one, with its "
-	"files under\n$PKITPATH/authorities/NAME, and makes it current.  "
-	"Every command then\nuses the current context's files; 'pkit "
-	"--context NAME ...', the\n--context flag of the 'pkit ca' commands "
-	"and PKIT_CONTEXT choose\nanother for one run.  Without contexts, "
-	"$PKITPATH itself holds the files.",
+	"contexts do:\n'pkit ca bootstrap --context NAME' (or 'pkit ca init "
+	"--context NAME')\nmakes one, with its files under "
+	"$PKITPATH/authorities/NAME (--authority\nnames that directory, "
+	"--profile the one under $PKITPATH/profiles/), and\nmakes it "
+	"current.  Every command then uses the current context's files;\n"
+	"'pkit --context NAME ...', the --context flag of the 'pkit ca' "
+	"commands\nand PKIT_CONTEXT choose another for one run.  Without "
+	"contexts,\n$PKITPATH itself holds the files.",
 	"Bootstrap two CAs, then switch between them:\n"
 	"  $ pkit ca bootstrap --context prod --ca-url https://ca.example.com "
 	"--fingerprint $FP\n"

@@ -647,11 +647,11 @@ out:
 	return r;
 }
 
+/* The state of pki's CRL (not yet its OCSP responder). */
 static int
-state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
-    void **out)
+state_new(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
+    const struct pkit_ca_pki *pki, struct rev_state **out)
 {
-	struct pkit_ca_authority *a = arg;
 	struct rev_state *st;
 	struct pkit_ca_rev_urls u;
 	unsigned char *enc = NULL;
@@ -691,6 +691,23 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	renew = st->cfg->crl.renew_period;
 	st->renew = (time_t)((renew > 0 && renew < cache ? cache - renew :
 	    cache / 3) / SEC_NS);
+	*out = st;
+	return PKIT_OK;
+fail:
+	state_free(st);
+	return r;
+}
+
+static int
+state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
+    void **out)
+{
+	struct rev_state *st;
+	int r;
+
+	*out = NULL;
+	if ((r = state_new(ctx, arg, pki, &st)) != 0)
+		return r;
 	if (st->cfg->ocsp.enabled) {
 		if (st->cfg->ocsp.cert != NULL &&
 		    (r = load_ocsp_signer(ctx, st)) != 0)
@@ -1274,4 +1291,38 @@ pkit_ca_revocation_notify(struct pkit_ca_req *req, struct pkit_ca_authority *a)
 	if (crl_refresh(ctx, st) != 0)
 		pkit_ca_req_log(req, "crl-error", "%s", ctx->errbuf);
 	pthread_mutex_unlock(&st->build_mu);
+}
+
+int
+pkit_ca_crl_update(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
+    const struct pkit_ca_pki *pki, unsigned char **der, size_t *len)
+{
+	struct rev_state *st = NULL;
+	unsigned char *d;
+	int r;
+
+	if (der != NULL) {
+		*der = NULL;
+		*len = 0;
+	}
+	if (!pki->cfg->crl.enabled)
+		return pkit_seterr(ctx, PKIT_ERR_ARG, "%s: the CRL is not "
+		    "enabled (ca.json's \"crl\" block)", pki->cfg->name);
+	if ((r = state_new(ctx, a, pki, &st)) != 0)
+		return r;
+	if ((r = crl_refresh(ctx, st)) != 0)
+		goto out;
+	if (der != NULL) {
+		if ((d = malloc(st->der_len)) == NULL) {
+			r = nomem(ctx);
+			goto out;
+		}
+		memcpy(d, st->der, st->der_len);
+		*der = d;
+		*len = st->der_len;
+	}
+	r = PKIT_OK;
+out:
+	state_free(st);
+	return r;
 }

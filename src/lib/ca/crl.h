@@ -42,6 +42,7 @@
 struct pkit_ca_server;
 struct pkit_ca_req;
 struct pkit_ca_authority;
+struct pkit_ca_pki;
 
 /* Seconds a node serves its CRL before it checks the database again. */
 #define PKIT_CA_CRL_CHECK 5
@@ -112,5 +113,12 @@ int pkit_ca_api_revocation(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
  * now (crl.generateOnRevoke) or at its next request. */
 void pkit_ca_revocation_notify(struct pkit_ca_req *req,
     struct pkit_ca_authority *a);
+
+/* Without a server (offline mode): bring the CRL kept in the database of
+ * pki's ca.json up to date as GET /crl does (a new number only when the
+ * revocations changed or it is due), signed with pki's key; *der (when
+ * der is not NULL) is then the CRL served, malloc'd. */
+int pkit_ca_crl_update(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
+    const struct pkit_ca_pki *pki, unsigned char **der, size_t *len);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "lib/ca/authority_impl.h"
 #include "lib/ca/client.h"
+#include "lib/ca/crl.h"
 #include "lib/ca/db.h"
 #include "lib/ca/offline.h"
 #include "lib/ca/pki.h"
@@ -296,7 +297,30 @@ pkit_ca_offline_revoke(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
 	    &why)) != 0)
 		r = refused(ctx, &why, "not revoked");
 	pkit_ca_ott_free(tok);
+	if (r != 0 || !o->cfg->crl.enabled)
+		return r;
+	/* No server will make the CRL again (crl.generateOnRevoke or its
+	 * next request): this process does, as the server would. */
+	pkit_clearerr(ctx);
+	if ((r = pkit_ca_crl_update(ctx, o->a, &o->pki, NULL, NULL)) != 0) {
+		char why_crl[sizeof(ctx->errbuf)];
+
+		snprintf(why_crl, sizeof(why_crl), "%s", ctx->errbuf);
+		r = pkit_seterr(ctx, r, "serial %s is revoked, but the CRL "
+		    "was not made again: %s", serial, why_crl);
+	}
 	return r;
+}
+
+int
+pkit_ca_offline_crl(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    unsigned char **der, size_t *len)
+{
+	*der = NULL;
+	*len = 0;
+	if (o->auth == NULL)
+		return pkit_seterr(ctx, PKIT_ERR_INTERNAL, "offline CA: no key");
+	return pkit_ca_crl_update(ctx, o->a, &o->pki, der, len);
 }
 
 int

@@ -53,9 +53,18 @@ int pkit_ca_offline_sign(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
 /* Do what POST /revoke does: revoke serial (as sent: decimal, 0x hex)
  * authorized by the revoke token ott, with RFC 5280 reason code and text
  * (may be NULL), in the database ca.json names; a running server sees it
- * at its next check of the database.  A refusal is an error as above. */
+ * at its next check of the database.  When ca.json enables the CRL, the
+ * CRL kept in the database is made again here (the revocation stays
+ * recorded if that fails).  A refusal is an error as above. */
 int pkit_ca_offline_revoke(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
     const char *serial, const char *ott, int code, const char *reason);
+
+/* Do what GET /crl does (ca.json's "crl" block must enable it): the CRL
+ * kept in the database, made again first when a revocation is missing
+ * from it or it is due; *der is malloc'd.  pkit_ca_offline_revoke() makes
+ * it again itself when the CRL is enabled. */
+int pkit_ca_offline_crl(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
+    unsigned char **der, size_t *len);
 
 /* Do what POST /renew does for crt (its holder's key already checked):
  * *resp is the answer step-ca would send, or a refusal as above (revoked,
