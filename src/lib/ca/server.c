@@ -436,7 +436,9 @@ log_line(struct pkit_ca_server *srv, int json, const char *level,
 		qsort(all, m, sizeof(*all), field_cmp);
 		evbuffer_add(buf, "{", 1);
 		for (i = 0; i < m; i++) {
-			evbuffer_add(buf, ",\"", i ? 2 : 1);
+			if (i > 0)
+				evbuffer_add(buf, ",", 1);
+			evbuffer_add(buf, "\"", 1);
 			evbuffer_add(buf, all[i].key, strlen(all[i].key));
 			evbuffer_add(buf, "\":", 2);
 			if (all[i].number)
