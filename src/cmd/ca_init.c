@@ -126,11 +126,11 @@ dns_names(struct cmd_run *run, const char *const *in, size_t n,
 
 	for (i = 0; i < n; i++) {
 		if ((copy = strdup(in[i])) == NULL)
-			return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "out of memory");
+			return pkit_seterr_nomem(run->ctx);
 		if ((grown = realloc(*owned, (*nowned + 1) * sizeof(char *))) ==
 		    NULL) {
 			free(copy);
-			return pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "out of memory");
+			return pkit_seterr_nomem(run->ctx);
 		}
 		*owned = grown;
 		(*owned)[(*nowned)++] = copy;
@@ -150,8 +150,7 @@ dns_names(struct cmd_run *run, const char *const *in, size_t n,
 				    "address", run->path, tok);
 			if ((v = realloc(out->v, (out->n + 1) *
 			    sizeof(*v))) == NULL)
-				return pkit_seterr(run->ctx, PKIT_ERR_NOMEM,
-				    "out of memory");
+				return pkit_seterr_nomem(run->ctx);
 			out->v = v;
 			out->v[out->n++] = tok;
 		}

@@ -154,8 +154,7 @@ cmd_certificate_verify_run(struct cmd_run *run, int argc, char **argv)
 		    (crls = sk_X509_CRL_new_null()) == NULL ||
 		    !sk_X509_CRL_push(crls, crl)) {
 			if (r == 0)
-				r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM,
-				    "out of memory");
+				r = pkit_seterr_nomem(run->ctx);
 			free(url);
 			X509_CRL_free(crl);
 			sk_X509_CRL_free(crls);

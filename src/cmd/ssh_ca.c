@@ -253,7 +253,7 @@ ssh_ca_sign(struct cmd_run *run, const struct ca_flags *ca,
 	if ((r = pkit_sshca_sign(run->ctx, c, sr, crt, add_user, NULL)) != 0)
 		goto out;
 	if ((*url = strdup(pkit_ca_client_url(c))) == NULL)
-		r = pkit_seterr(run->ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(run->ctx);
 out:
 	sr->ott = NULL;
 	pkit_ca_client_free(c);

@@ -73,7 +73,7 @@ pkit_crl_parse(struct pkit_ctx *ctx, const unsigned char *data, size_t len,
 		    name);
 	if (is_pem_crl(data, len)) {
 		if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			return pkit_seterr_nomem(ctx);
 		crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
 		BIO_free(bio);
 	} else if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL &&
@@ -177,7 +177,7 @@ render_text(struct pkit_ctx *ctx, X509_CRL *crl, char **out)
 	X509_CRL_get0_signature(crl, NULL, &alg);
 	pkit_x509_sigalg_name(alg, sig, sizeof(sig));
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	pkit_x509_name_text(X509_CRL_get_issuer(crl), name, sizeof(name));
 	BIO_printf(bio, "Certificate Revocation List (CRL):\n    Data:\n"
 	    "        Version: %ld (0x%lx)\n"
@@ -219,7 +219,7 @@ render_text(struct pkit_ctx *ctx, X509_CRL *crl, char **out)
 		if ((s = serial_text(X509_REVOKED_get0_serialNumber(rv),
 		    1)) == NULL) {
 			BIO_free(bio);
-			return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			return pkit_seterr_nomem(ctx);
 		}
 		if (pkit_asn1_time_rfc3339(X509_REVOKED_get0_revocationDate(rv),
 		    t, sizeof(t)) != 0)
@@ -235,7 +235,7 @@ render_text(struct pkit_ctx *ctx, X509_CRL *crl, char **out)
 	if (BIO_get_mem_ptr(bio, &bm) <= 0 ||
 	    (*out = malloc(bm->length + 1)) == NULL) {
 		BIO_free(bio);
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	}
 	memcpy(*out, bm->data, bm->length);
 	(*out)[bm->length] = '\0';
@@ -365,13 +365,13 @@ render_json(struct pkit_ctx *ctx, X509_CRL *crl, char **out)
 	json_decref(o);
 	if (asprintf(out, "%s\n", s) < 0) {
 		free(s);
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	}
 	free(s);
 	return PKIT_OK;
 nomem:
 	json_decref(o);
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+	return pkit_seterr_nomem(ctx);
 }
 
 int

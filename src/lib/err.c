@@ -87,6 +87,12 @@ pkit_seterr_ssl(struct pkit_ctx *ctx, int code, const char *fmt, ...)
 }
 
 int
+pkit_seterr_nomem(struct pkit_ctx *ctx)
+{
+	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+}
+
+int
 pkit_seterr_sys(struct pkit_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -65,6 +65,9 @@ int pkit_seterr(struct pkit_ctx *ctx, int code, const char *fmt, ...)
 int pkit_seterr_ssl(struct pkit_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* PKIT_ERR_NOMEM with "out of memory". */
+int pkit_seterr_nomem(struct pkit_ctx *ctx);
+
 /* As pkit_seterr(), appending strerror(errno). */
 int pkit_seterr_sys(struct pkit_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -22,12 +22,6 @@
 #include "lib/sshca.h"
 #include "lib/sshkey.h"
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 void
 pkit_sshca_keys_free(EVP_PKEY **keys, size_t n)
 {
@@ -71,7 +65,7 @@ key_list(struct pkit_ctx *ctx, const json_t *list, const char *what,
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: not a list of "
 		    "keys", what);
 	if ((keys = calloc(json_array_size(list) + 1, sizeof(*keys))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	json_array_foreach(list, i, v) {
 		if ((r = b64_blob(ctx, v, what, &blob, &len)) != 0 ||
 		    (r = pkit_sshkey_from_blob(ctx, blob, len, what,
@@ -129,7 +123,7 @@ set_key(struct pkit_ctx *ctx, json_t *o, const char *name, EVP_PKEY *key)
 	    (r = pkit_b64_encode(ctx, PKIT_B64_STD, blob, len, &b64)) != 0)
 		goto out;
 	r = json_object_set_new(o, name, json_string(b64)) != 0 ?
-	    nomem(ctx) : PKIT_OK;
+	    pkit_seterr_nomem(ctx) : PKIT_OK;
 out:
 	free(blob);
 	free(b64);
@@ -168,7 +162,7 @@ pkit_sshca_sign(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	if (add_user != NULL)
 		*add_user = NULL;
 	if ((body = json_object()) == NULL || (princ = json_array()) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < req->nprincipals; i++)
@@ -187,7 +181,7 @@ pkit_sshca_sign(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	    "validAfter", json_string(req->valid_after)) != 0) ||
 	    (req->valid_before != NULL && json_object_set_new(body,
 	    "validBefore", json_string(req->valid_before)) != 0)) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = pkit_ca_client_post_json(ctx, c, "/ssh/sign", body, &resp,
@@ -242,7 +236,7 @@ pkit_sshca_pop_token(struct pkit_ctx *ctx, const struct pkit_sshcert *cert,
 	if (asprintf(&aud, "%s/1.0/ssh/%s#sshpop/%s", url, method,
 	    provisioner) < 0) {
 		aud = NULL;
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	snprintf(serial, sizeof(serial), "%" PRIu64, cert->serial);
@@ -252,7 +246,7 @@ pkit_sshca_pop_token(struct pkit_ctx *ctx, const struct pkit_sshcert *cert,
 	    (json_int_t)now, "iss", provisioner, "jti", jti, "nbf",
 	    (json_int_t)now, "sub", serial);
 	if (hdr == NULL || claims == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	r = pkit_jwt_sign(ctx, k, alg, hdr, claims, 0, out);
@@ -277,7 +271,7 @@ pkit_sshca_renew(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 
 	*out = NULL;
 	if ((body = json_pack("{s:s}", "ott", ott)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((key == NULL || (r = set_key(ctx, body, "publicKey", key)) == 0) &&
 	    (r = pkit_ca_client_post_json(ctx, c, key != NULL ? "/ssh/rekey" :
 	    "/ssh/renew", body, &resp, status)) == 0)
@@ -298,7 +292,7 @@ pkit_sshca_revoke(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	if ((body = json_pack("{s:s,s:s,s:i,s:s,s:b}", "serial", serial, "ott",
 	    ott, "reasonCode", reason_code, "reason", reason != NULL ? reason :
 	    "", "passive", 1)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = pkit_ca_client_post_json(ctx, c, "/ssh/revoke", body, NULL, status);
 	json_decref(body);
 	return r;
@@ -323,7 +317,7 @@ pkit_sshca_hosts(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	}
 	*out = json_is_array(hosts) ? json_incref(hosts) : json_array();
 	json_decref(resp);
-	return *out != NULL ? PKIT_OK : nomem(ctx);
+	return *out != NULL ? PKIT_OK : pkit_seterr_nomem(ctx);
 }
 
 void
@@ -372,7 +366,7 @@ tmpl_one(struct pkit_ctx *ctx, const json_t *o, size_t i,
 		/* NUL-terminated, for text */
 		if ((t->content = malloc(len + 1)) == NULL) {
 			free(raw);
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		}
 		memcpy(t->content, raw, len);
 		t->content[len] = '\0';
@@ -383,7 +377,7 @@ tmpl_one(struct pkit_ctx *ctx, const json_t *o, size_t i,
 	    (t->type = strdup(type)) == NULL ||
 	    (t->path = strdup(path)) == NULL ||
 	    (t->comment = strdup(comment != NULL ? comment : "")) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -402,7 +396,7 @@ pkit_sshca_config(struct pkit_ctx *ctx, struct pkit_ca_client *c, int host,
 	*n = 0;
 	if ((body = json_pack("{s:s,s:O?}", "type", host ? "host" : "user",
 	    "data", (json_t *)data)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = pkit_ca_client_post_json(ctx, c, "/ssh/config", body, &resp,
 	    status);
 	json_decref(body);
@@ -416,7 +410,7 @@ pkit_sshca_config(struct pkit_ctx *ctx, struct pkit_ca_client *c, int host,
 		goto out;
 	}
 	if ((t = calloc(json_array_size(list) + 1, sizeof(*t))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	json_array_foreach(list, i, o) {
@@ -470,7 +464,7 @@ pkit_sshca_check_host(struct pkit_ctx *ctx, struct pkit_ca_client *c,
 	*exists = 0;
 	if ((body = json_pack("{s:s,s:s}", "type", "host", "principal",
 	    host)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = pkit_ca_client_post_json(ctx, c, "/ssh/check-host", body, &resp,
 	    status);
 	json_decref(body);

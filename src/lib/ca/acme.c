@@ -155,12 +155,6 @@ static void *worker_main(void *arg);
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 static void
 time_text(time_t t, char *buf, size_t size)
 {
@@ -243,7 +237,7 @@ kv_put_json(struct pkit_ctx *ctx, struct pkit_db *db, const char *bucket,
 	int r;
 
 	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = pkit_db_kv_put(ctx, db, bucket, key, s, strlen(s), flags);
 	free(s);
 	return r;
@@ -340,7 +334,7 @@ load_provs(struct pkit_ctx *ctx, struct acme_state *st)
 
 	if ((st->provs = calloc(cfg->nprovisioners + 1,
 	    sizeof(*st->provs))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < cfg->nprovisioners; i++) {
 		struct acme_prov *p = &st->provs[st->nprovs];
 
@@ -433,7 +427,7 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	st->pki = pki;
 	st->tail = &st->head;
 	st->libctx = ctx->libctx;
@@ -945,7 +939,7 @@ account_view(struct areq *ar, const json_t *acc, json_t **out)
 	    "contact", json_object_get(acc, "contact"), "orders", orders,
 	    "createdAt", t);
 	if (o == NULL)
-		return nomem(ar->ctx);
+		return pkit_seterr_nomem(ar->ctx);
 	if (json_is_true(json_object_get(acc, "tos")))
 		json_object_set_new(o, "termsOfServiceAgreed", json_true());
 	*out = o;
@@ -1014,7 +1008,7 @@ authz_view(struct areq *ar, const json_t *az, json_t **out)
 	if ((o = json_pack("{s:O,s:s,s:s,s:[]}", "identifier",
 	    json_object_get(az, "identifier"), "status", authz_status(ar, az),
 	    "expires", t, "challenges")) == NULL)
-		return nomem(ar->ctx);
+		return pkit_seterr_nomem(ar->ctx);
 	chs = json_object_get(o, "challenges");
 	json_array_foreach(json_object_get(az, "challenges"), i, ch)
 		json_array_append_new(chs, challenge_view(ar, az, ch));
@@ -1082,7 +1076,7 @@ order_view(struct areq *ar, const json_t *ord, const char *status,
 	if ((o = json_pack("{s:s,s:s,s:O,s:[],s:s}", "status", status,
 	    "expires", t, "identifiers", json_object_get(ord, "identifiers"),
 	    "authorizations", "finalize", url)) == NULL)
-		return nomem(ar->ctx);
+		return pkit_seterr_nomem(ar->ctx);
 	list = json_object_get(o, "authorizations");
 	json_array_foreach(json_object_get(ord, "authz"), i, v) {
 		snprintf(url, sizeof(url), "%s/authz/%s", ar->base,
@@ -1504,7 +1498,7 @@ new_authz(struct areq *ar, const char *type, const char *value,
 	    "pending", "expires", (json_int_t)expires, "identifier", "type",
 	    type, "value", wild ? value + 2 : value, "wildcard", wild,
 	    "challenges")) == NULL)
-		return nomem(ar->ctx);
+		return pkit_seterr_nomem(ar->ctx);
 	chs = json_object_get(az, "challenges");
 	if (!wild && ar->prov->ch_http)
 		json_array_append_new(chs, new_challenge(ar, "http-01"));
@@ -1873,7 +1867,7 @@ enqueue(struct areq *ar, const json_t *az, const json_t *ch)
 	    (j->token = strdup(jstr(ch, "token"))) == NULL ||
 	    (j->keyauth = key_authz(ar, jstr(ch, "token"))) == NULL) {
 		job_free(j);
-		return nomem(ar->ctx);
+		return pkit_seterr_nomem(ar->ctx);
 	}
 	j->dev = ar->prov->dev;
 	pthread_mutex_lock(&st->mu);
@@ -2579,7 +2573,7 @@ pkit_ca_api_acme(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 
 	if (ra == NULL) {
 		if ((ra = calloc(NROUTES, sizeof(*ra))) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		for (i = 0; i < NROUTES; i++) {
 			ra[i].a = a;
 			ra[i].route = &routes[i];

@@ -55,8 +55,7 @@ idx_get(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 	if (r == PKIT_ERR_NOT_FOUND) {
 		pkit_clearerr(ctx);
 		*out = json_array();
-		return *out != NULL ? PKIT_OK : pkit_seterr(ctx, PKIT_ERR_NOMEM,
-		    "out of memory");
+		return *out != NULL ? PKIT_OK : pkit_seterr_nomem(ctx);
 	}
 	if (r != 0)
 		return r;
@@ -79,7 +78,7 @@ idx_put(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 	int r;
 
 	if ((s = json_dumps(a, JSON_COMPACT)) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	r = pkit_db_kv_put(ctx, db, B_IDX, prov, s, strlen(s), 0);
 	free(s);
 	return r;
@@ -114,7 +113,7 @@ pkit_acme_eab_add(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 	if ((o = json_pack("{s:s,s:s,s:I}", "kid", kid, "key", b64, "created",
 	    (json_int_t)pkit_now(ctx))) == NULL || (s = json_dumps(o,
 	    JSON_COMPACT)) == NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	r = pkit_db_kv_put(ctx, db, B_EAB, key, s, strlen(s),
@@ -129,7 +128,7 @@ pkit_acme_eab_add(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 	    (r = idx_put(ctx, db, prov, idx)) != 0)
 		goto out;
 	if ((*kid_out = strdup(kid)) == NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	*hmac_b64 = b64;
@@ -208,7 +207,7 @@ pkit_acme_eab_list(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 	if ((r = idx_get(ctx, db, prov, &idx)) != 0)
 		return r;
 	if ((list = json_array()) == NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	json_array_foreach(idx, i, v) {
@@ -241,7 +240,7 @@ pkit_acme_eab_list(struct pkit_ctx *ctx, struct pkit_db *db, const char *prov,
 		free(val);
 		val = NULL;
 		if (o == NULL || json_array_append_new(list, o) != 0) {
-			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 	}

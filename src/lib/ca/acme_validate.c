@@ -171,7 +171,7 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 	    strchr(name, ':') != NULL ? "]" : "", port, token);
 	if ((b = calloc(1, sizeof(*b))) == NULL ||
 	    (h = c->easy_init()) == NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	/* the name is pinned to the address looked up, on the challenge's
@@ -183,7 +183,7 @@ http01(struct pkit_ctx *ctx, const struct pkit_acme_dev *dev,
 		    i == 1 ? 80 : 443, strchr(addr, ':') != NULL ? "[" : "",
 		    addr, strchr(addr, ':') != NULL ? "]" : "");
 		if ((n = c->slist_append(res, pin)) == NULL) {
-			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		res = n;

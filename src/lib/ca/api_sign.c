@@ -123,7 +123,7 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	pkit_ctx_init(&st->c.ctx);
 	st->c.ctx.libctx = ctx->libctx;
 	st->c.ctx.propq = ctx->propq;
@@ -180,7 +180,7 @@ slot_get(struct pkit_ctx *ctx, struct api_state *st, struct event_base *base)
 		goto out;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	s->st = st;

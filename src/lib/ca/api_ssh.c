@@ -63,7 +63,7 @@ state_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	if (pthread_mutex_init(&st->lock, NULL) != 0) {
 		free(st);
 		return pkit_seterr(ctx, PKIT_ERR_SYSTEM, "mutex");
@@ -691,7 +691,7 @@ pkit_ca_api_ssh(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 
 	*out = NULL;
 	if ((api = calloc(1, sizeof(*api))) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	/* the caller frees it after the server */
 	*out = api;
 	api->a = a;

@@ -54,12 +54,6 @@ struct rendered {
 	size_t nkeys;
 };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 /* Compact JSON with the newline Go's json.Encoder adds; takes doc. */
 static int
 render(struct pkit_ctx *ctx, json_t *doc, struct blob *out)
@@ -68,11 +62,11 @@ render(struct pkit_ctx *ctx, json_t *doc, struct blob *out)
 	size_t len;
 
 	if (doc == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (s == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	len = strlen(s);
 	/* json_dumps leaves room for the NUL: it becomes the newline. */
 	s[len] = '\n';
@@ -95,7 +89,7 @@ pem_of(struct pkit_ctx *ctx, X509 *crt, char **out)
 	}
 	BIO_get_mem_ptr(bio, &mem);
 	if ((*out = strndup(mem->data, mem->length)) == NULL)
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 	BIO_free(bio);
 	return r;
 }
@@ -130,7 +124,7 @@ render_certs(struct pkit_ctx *ctx, STACK_OF(X509) *a, STACK_OF(X509) *b,
 	int r = PKIT_OK, dup;
 
 	if (crts == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < n; i++) {
 		X509 *c = i < sk_X509_num(a) ? sk_X509_value(a, i) :
 		    sk_X509_value(b, i - sk_X509_num(a));
@@ -144,12 +138,12 @@ render_certs(struct pkit_ctx *ctx, STACK_OF(X509) *a, STACK_OF(X509) *b,
 		if ((r = pem_of(ctx, c, &p)) != 0)
 			goto out;
 		if (json_array_append_new(crts, json_string(p)) != 0) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		if (pem != NULL) {
 			if ((grown = realloc(all, len + strlen(p) + 1)) == NULL) {
-				r = nomem(ctx);
+				r = pkit_seterr_nomem(ctx);
 				goto out;
 			}
 			all = grown;
@@ -166,7 +160,7 @@ render_certs(struct pkit_ctx *ctx, STACK_OF(X509) *a, STACK_OF(X509) *b,
 		pem->len = len;
 		all = NULL;
 		if (pem->data == NULL)
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 	}
 out:
 	free(p);
@@ -254,7 +248,7 @@ rendered_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	(void)arg;
 	*state = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((r = render(ctx, json_pack("{s:s}", "status", "ok"),
 	    &st->health)) != 0 ||
 	    (r = render(ctx, json_pack("{s:s}", "version", PACKAGE_VERSION),
@@ -269,7 +263,7 @@ rendered_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	/* /root/{sha} finds roots and federated roots. */
 	n = (size_t)sk_X509_num(pki->roots) + (size_t)sk_X509_num(pki->federated);
 	if ((st->byfp = calloc(n, sizeof(*st->byfp))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < n; i++, st->nbyfp++) {
@@ -289,7 +283,7 @@ rendered_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 	if (cfg->nprovisioners > 0 &&
 	    ((st->provs = calloc(cfg->nprovisioners, sizeof(*st->provs))) == NULL ||
 	    (st->keys = calloc(cfg->nprovisioners, sizeof(*st->keys))) == NULL)) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < cfg->nprovisioners; i++) {
@@ -297,7 +291,7 @@ rendered_load(struct pkit_ctx *ctx, void *arg, const struct pkit_ca_pki *pki,
 
 		provisioner_uid(pv, i, st->provs[i].uid);
 		if ((st->provs[i].json = listed(pv)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		st->nprovs++;

@@ -49,12 +49,6 @@ ASN1_SEQUENCE(STEP_PROV) = {
 	ASN1_SEQUENCE_OF_OPT(STEP_PROV, kv, DIRECTORYSTRING),
 } static_ASN1_SEQUENCE_END(STEP_PROV)
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 void
 pkit_ca_auth_refuse(struct pkit_ca_refusal *why, int status, const char *fmt, ...)
 {
@@ -90,7 +84,7 @@ pkit_ca_auth_prov_ext(struct pkit_ctx *ctx, int type, const char *name,
 	*der = NULL;
 	*len = 0;
 	if ((sp = (STEP_PROV *)ASN1_item_new(ASN1_ITEM_rptr(STEP_PROV))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (!ASN1_INTEGER_set(sp->type, type) ||
 	    !ASN1_OCTET_STRING_set(sp->name, (const unsigned char *)name,
 	    (int)strlen(name)) ||
@@ -105,7 +99,7 @@ pkit_ca_auth_prov_ext(struct pkit_ctx *ctx, int type, const char *name,
 	ASN1_item_free((ASN1_VALUE *)sp, ASN1_ITEM_rptr(STEP_PROV));
 	if ((*der = malloc((size_t)n)) == NULL) {
 		OPENSSL_free(p);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	memcpy(*der, p, (size_t)n);
 	OPENSSL_free(p);
@@ -143,7 +137,7 @@ pkit_ca_auth_cert_prov(struct pkit_ctx *ctx, X509 *crt, int *type,
 	if (cred != NULL)
 		*cred = NULL;
 	if ((obj = OBJ_txt2obj(PKIT_CA_OID_PROVISIONER, 1)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	i = X509_get_ext_by_OBJ(crt, obj, -1);
 	ASN1_OBJECT_free(obj);
 	if (i < 0 || (ext = X509_get_ext(crt, i)) == NULL ||
@@ -251,7 +245,7 @@ pkit_ca_auth_memtok(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 	if (++a->inserts % 1024 == 0)
 		memtok_purge(a, now);
 	if (a->count >= a->nbuckets * 2 && memtok_grow(a) != 0) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	b = fnv1a(id) % a->nbuckets;
@@ -262,7 +256,7 @@ pkit_ca_auth_memtok(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 			goto out;
 		}
 	if ((m = malloc(sizeof(*m) + len + 1)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	memcpy(m->id, id, len + 1);
@@ -282,11 +276,11 @@ pkit_ca_authority_new(struct pkit_ctx *ctx, struct pkit_ca_authority **out)
 
 	*out = NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	a->nbuckets = 256;
 	if ((a->buckets = calloc(a->nbuckets, sizeof(*a->buckets))) == NULL) {
 		free(a);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	if (pthread_mutex_init(&a->lock, NULL) != 0) {
 		free(a->buckets);
@@ -335,10 +329,10 @@ strv_add(struct pkit_ctx *ctx, char ***v, size_t *n, char *s)
 	char **nv;
 
 	if (s == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((nv = realloc(*v, (*n + 1) * sizeof(char *))) == NULL) {
 		free(s);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	nv[(*n)++] = s;
 	*v = nv;
@@ -401,7 +395,7 @@ load_audiences(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 			url = strfmt("https://%s%s%s%s", v6 ? "[" : "", h,
 			    v6 ? "]" : "", paths[j].path);
 			if (url == NULL)
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			s = pkit_ca_auth_aud_strip(url);
 			free(url);
 			if ((r = strv_add(ctx, &auth->aud[paths[j].method],
@@ -433,7 +427,7 @@ load_template(struct pkit_ctx *ctx, struct pkit_ca_auth *auth,
 	tf = json_string_value(json_object_get(x, "templateFile"));
 	if ((p->tmpl_name = strfmt("%s: provisioner %s: x509 template",
 	    auth->cfg->name, p->conf->name)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (t != NULL && *t != '\0') {
 		while (isspace((unsigned char)*t))
 			t++;
@@ -444,7 +438,7 @@ load_template(struct pkit_ctx *ctx, struct pkit_ca_auth *auth,
 			p->tmpl_len = dlen;
 			dec = NULL;
 		} else if ((p->tmpl = strdup(t)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		} else
 			p->tmpl_len = strlen(t);
@@ -456,7 +450,7 @@ load_template(struct pkit_ctx *ctx, struct pkit_ca_auth *auth,
 			goto out;
 		free(p->tmpl_name);
 		if ((p->tmpl_name = strdup(path)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		p->tmpl = (char *)buf;
@@ -476,7 +470,7 @@ load_template(struct pkit_ctx *ctx, struct pkit_ca_auth *auth,
 			goto out;
 		}
 		if ((p->tmpl_data = json_deep_copy(x)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 	}
@@ -519,7 +513,7 @@ load_jwk(struct pkit_ctx *ctx, struct pkit_ca_auth *auth,
 		    "key: no signature algorithm fits it", auth->cfg->name,
 		    p->conf->name);
 	if ((p->alg = strdup(alg)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -535,7 +529,7 @@ load_provisioners(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		return PKIT_OK;
 	if ((auth->provs = calloc(cfg->nprovisioners,
 	    sizeof(*auth->provs))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < cfg->nprovisioners; i++) {
 		struct pkit_ca_prov *p = &auth->provs[i];
 
@@ -602,7 +596,7 @@ pem_json(struct pkit_ctx *ctx, X509 *crt, char **out)
 		n += mem->data[i] == '\n' ? 2 : 1;
 	if ((s = malloc(n)) == NULL) {
 		BIO_free(bio);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	s[0] = '"';
 	for (i = 0, j = 1; i < mem->length; i++) {
@@ -636,13 +630,13 @@ load_responses(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	if ((r = pem_json(ctx, auth->issuer, &auth->ca_json)) != 0)
 		return r;
 	if ((chain = strdup("")) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (k = 0; k < sk_X509_num(auth->pki->intermediates); k++) {
 		if ((r = pem_json(ctx, sk_X509_value(auth->pki->intermediates, k),
 		    &p)) != 0)
 			goto out;
 		if ((grown = realloc(chain, len + strlen(p) + 2)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		chain = grown;
@@ -656,18 +650,18 @@ load_responses(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	    "minVersion", t->min_version == TLS1_3_VERSION ? 1.3 : 1.2,
 	    "maxVersion", t->max_version == TLS1_3_VERSION ? 1.3 : 1.2,
 	    "renegotiation", t->renegotiation)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < t->ncipher_suites; i++)
 		if (json_array_append_new(suites,
 		    json_string(t->cipher_suites[i])) != 0) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 	if ((auth->tls_json = json_dumps(tls, JSON_COMPACT |
 	    JSON_REAL_PRECISION(15))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	auth->chain_json = chain;
@@ -698,7 +692,7 @@ load_db(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 	    strcasecmp(type, "postgres") == 0) {
 		if ((auth->db_type = strdup("postgresql")) == NULL ||
 		    (auth->db_dsn = strdup(src)) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		return PKIT_OK;
 	}
 	if (strcasecmp(type, "badger") == 0 ||
@@ -736,7 +730,7 @@ load_db(struct pkit_ctx *ctx, struct pkit_ca_auth *auth)
 		    "%s: db.type %s is not supported (use sqlite or "
 		    "postgresql)", cfg->name, type);
 	if (auth->db_dsn == NULL || (auth->db_type = strdup("sqlite")) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -820,7 +814,7 @@ pkit_ca_auth_load(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 
 	*out = NULL;
 	if ((auth = calloc(1, sizeof(*auth))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	auth->a = a;
 	auth->pki = pki;
 	auth->cfg = pki->cfg;
@@ -847,7 +841,7 @@ pkit_ca_auth_load(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 		goto fail;
 	if ((auth->root_fp = calloc((size_t)sk_X509_num(pki->roots) + 1,
 	    sizeof(*auth->root_fp))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto fail;
 	}
 	for (i = 0; i < sk_X509_num(pki->roots); i++) {
@@ -927,7 +921,7 @@ pkit_ca_auth_audiences(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	for (i = 0; i < auth->naud[method]; i++)
 		n += strlen(auth->aud[method][i]) + 1;
 	if ((s = malloc(n)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	s[0] = '\0';
 	for (i = 0, n = 0; i < auth->naud[method]; i++) {
 		size_t l = strlen(auth->aud[method][i]);
@@ -986,14 +980,14 @@ pkit_ca_auth_serial(struct pkit_ctx *ctx, const char *s, char **dec,
 	}
 	if (!ok) {
 		BN_free(bn);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	if (BN_is_zero(bn) || BN_num_bytes(bn) > 20)
 		goto bad;
 	if ((d = BN_bn2dec(bn)) == NULL || (h = BN_bn2hex(bn)) == NULL) {
 		OPENSSL_free(d);
 		BN_free(bn);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	BN_free(bn);
 	bn = NULL;
@@ -1005,7 +999,7 @@ pkit_ca_auth_serial(struct pkit_ctx *ctx, const char *s, char **dec,
 	OPENSSL_free(h);
 	if ((*dec = strdup(d)) == NULL) {
 		OPENSSL_free(d);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	OPENSSL_free(d);
 	return PKIT_OK;
@@ -1035,7 +1029,7 @@ cert_serial(struct pkit_ctx *ctx, X509 *crt, char hex[PKIT_DB_SERIAL_MAX + 1],
 	    (dec != NULL && (d = BN_bn2dec(bn)) == NULL)) {
 		OPENSSL_free(h);
 		BN_free(bn);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	BN_free(bn);
 	for (p = h; *p == '0' && p[1] != '\0'; p++)
@@ -1048,7 +1042,7 @@ cert_serial(struct pkit_ctx *ctx, X509 *crt, char hex[PKIT_DB_SERIAL_MAX + 1],
 		*dec = strdup(d);
 		OPENSSL_free(d);
 		if (*dec == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 	}
 	return PKIT_OK;
 }
@@ -1148,7 +1142,7 @@ cert_new(struct pkit_ctx *ctx, X509 *crt, const struct pkit_ca_prov *prov,
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		X509_free(crt);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	c->crt = crt;
 	if ((n = i2d_X509(crt, &p)) <= 0) {
@@ -1167,13 +1161,13 @@ cert_new(struct pkit_ctx *ctx, X509 *crt, const struct pkit_ca_prov *prov,
 	    (c->sans = sans_text(crt)) == NULL ||
 	    asn1_time(X509_get0_notBefore(crt), &c->not_before) != 0 ||
 	    asn1_time(X509_get0_notAfter(crt), &c->not_after) != 0) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto fail;
 	}
 	if (prov != NULL && prov->conf != NULL &&
 	    ((c->prov_id = strdup(prov->conf->id)) == NULL ||
 	    (c->prov_name = strdup(prov->conf->name)) == NULL)) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto fail;
 	}
 	if (tok != NULL) {
@@ -1513,18 +1507,18 @@ custom_leaf(struct pkit_ctx *ctx, const struct pkit_ca_prov *prov,
 	if ((data = json_pack("{s:{s:s},s:O,s:O}", "Subject", "commonName",
 	    tok->sub, "SANs", sans, "Token", tok->claims)) == NULL) {
 		json_decref(cr);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	if (prov->tmpl_data != NULL && ((extra = json_deep_copy(prov->tmpl_data))
 	    == NULL || json_object_update(data, extra) != 0)) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if (json_object_set_new(data, "Insecure", json_pack("{s:o,s:o}", "CR",
 	    cr, "User", user != NULL && json_is_object(user) ?
 	    json_deep_copy(user) : json_object())) != 0) {
 		cr = NULL;
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	cr = NULL;
@@ -1560,7 +1554,7 @@ add_prov_ext(struct pkit_ctx *ctx, const struct pkit_ca_prov *prov,
 	if (list == NULL || json_is_null(list)) {
 		if ((list = json_array()) == NULL ||
 		    json_object_set_new(tmpl, "extensions", list) != 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 	}
 	if (!json_is_array(list))
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: extensions: "
@@ -1568,7 +1562,7 @@ add_prov_ext(struct pkit_ctx *ctx, const struct pkit_ca_prov *prov,
 		    "template");
 	if (json_array_append_new(list, json_pack("{s:s,s:b,s:s}", "id",
 	    PKIT_CA_OID_PROVISIONER, "critical", 0, "value", prov->ext_b64)) != 0)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -1755,7 +1749,7 @@ pkit_ca_auth_sign_order(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	if ((r = acme_prov(ctx, auth, prov_name, &tok.prov, why)) != 0)
 		return r;
 	if ((tok.claims = json_object()) == NULL)
-		return internal(why, nomem(ctx));
+		return internal(why, pkit_seterr_nomem(ctx));
 	tok.sub = sub;
 	tok.sans = (char **)names;
 	tok.nsans = nnames;
@@ -1835,7 +1829,7 @@ issued_here(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	if (same && rec->provisioner_id != NULL &&
 	    (*prov_id = strdup(rec->provisioner_id)) == NULL) {
 		pkit_db_cert_free(rec);
-		return internal(why, nomem(ctx));
+		return internal(why, pkit_seterr_nomem(ctx));
 	}
 	pkit_db_cert_free(rec);
 	if (!same)
@@ -2160,7 +2154,7 @@ pkit_ca_auth_response(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	    auth->tls_json);
 	free(leaf);
 	if (n < 0)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	*body = s;
 	*len = (size_t)n;
 	return PKIT_OK;

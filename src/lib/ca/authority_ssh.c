@@ -43,12 +43,6 @@ struct pkit_ca_ssh {
 };
 
 static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
-static int
 refuse(struct pkit_ctx *ctx, struct pkit_ca_refusal *why, int status,
     int code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -190,7 +184,7 @@ step_key(struct pkit_ctx *ctx, EVP_PKEY *key, json_t **out)
 	*out = json_pack("{s:s,s:o}", "Type", pkit_sshkey_type(key),
 	    "Marshal", json_stringn_nocheck((const char *)blob, len));
 	free(blob);
-	return *out != NULL ? PKIT_OK : nomem(ctx);
+	return *out != NULL ? PKIT_OK : pkit_seterr_nomem(ctx);
 }
 
 /* {"SSH": {"UserKey", "HostKey", "UserFederatedKeys",
@@ -209,7 +203,7 @@ step_data(struct pkit_ctx *ctx, const struct pkit_ca_ssh *s, json_t **out)
 
 	*out = NULL;
 	if ((ssh = json_object()) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (t = 0; t < 2; t++) {
 		own = (t == 0 ? s->user_key : s->host_key) != NULL;
 		fed = pkit_ca_ssh_federation(s, t == 0 ? PKIT_SSHCERT_USER :
@@ -235,7 +229,7 @@ step_data(struct pkit_ctx *ctx, const struct pkit_ca_ssh *s, json_t **out)
 	r = PKIT_OK;
 	goto out;
 nomem:
-	r = nomem(ctx);
+	r = pkit_seterr_nomem(ctx);
 out:
 	json_decref(ssh);
 	return r;
@@ -253,7 +247,7 @@ pkit_ca_ssh_load(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (ssh != NULL && !json_is_null(ssh) && !json_is_object(ssh)) {
 		free(s);
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: ssh is not an "
@@ -543,7 +537,7 @@ pkit_ca_ssh_sign(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	} else if (json_array_size(tp) > 0) {
 		if ((princ = calloc(json_array_size(tp), sizeof(*princ))) ==
 		    NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		json_array_foreach(tp, i, v) {
 			if (!json_is_string(v)) {
 				free(princ);
@@ -793,7 +787,7 @@ pkit_ca_ssh_pop(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	}
 	if ((aud = aud_unfragment(json_object_get(claims, "aud"),
 	    prov->conf->name)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		pkit_ca_auth_refuse(why, 500, NULL);
 		goto out;
 	}
@@ -808,7 +802,7 @@ pkit_ca_ssh_pop(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 		goto out;
 	}
 	if ((tok = calloc(1, sizeof(*tok))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		pkit_ca_auth_refuse(why, 500, NULL);
 		goto out;
 	}
@@ -852,12 +846,12 @@ copy_opts(struct pkit_ctx *ctx, const struct pkit_sshcert_opt *in, size_t n,
 	if (n == 0)
 		return PKIT_OK;
 	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	*out = v;
 	for (i = 0; i < n; i++, (*nout)++) {
 		if ((v[i].name = strdup(in[i].name)) == NULL ||
 		    (v[i].data = malloc(in[i].len + 1)) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		if (in[i].len > 0)
 			memcpy(v[i].data, in[i].data, in[i].len);
 		v[i].len = in[i].len;
@@ -950,7 +944,7 @@ record_host(struct pkit_ctx *ctx, struct pkit_db *db,
 	if (!json_is_object(hosts)) {
 		json_decref(hosts);
 		if ((hosts = json_object()) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 	}
 	snprintf(serial, sizeof(serial), "%" PRIu64, c->serial);
 	for (i = 0; i < c->nprincipals; i++) {
@@ -962,7 +956,7 @@ record_host(struct pkit_ctx *ctx, struct pkit_db *db,
 		json_decref(rec);
 		if (text == NULL) {
 			json_decref(hosts);
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		}
 		r = pkit_db_kv_put(ctx, db, "ssh_host_principals",
 		    c->principals[i], text, strlen(text), 0);
@@ -975,7 +969,7 @@ record_host(struct pkit_ctx *ctx, struct pkit_db *db,
 	text = json_dumps(hosts, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(hosts);
 	if (text == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = pkit_db_kv_put(ctx, db, "ssh_hosts", "list", text, strlen(text), 0);
 	free(text);
 	return r;
@@ -1063,7 +1057,7 @@ pkit_ca_ssh_revoke(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	    NULL;
 	json_decref(rec);
 	if (text == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((r = pkit_db_batch_begin(ctx, db)) != 0) {
 		free(text);
 		pkit_ca_auth_refuse(why, 500, NULL);
@@ -1102,7 +1096,7 @@ pkit_ca_ssh_hosts(struct pkit_ctx *ctx, struct pkit_db *db, json_t **out)
 
 	*out = NULL;
 	if ((list = json_array()) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = db != NULL ? pkit_db_kv_get(ctx, db, "ssh_hosts", "list", &v,
 	    &len) : PKIT_ERR_NOT_FOUND;
 	if (r == 0)
@@ -1119,7 +1113,7 @@ pkit_ca_ssh_hosts(struct pkit_ctx *ctx, struct pkit_db *db, json_t **out)
 			    "hid", "", "host_tags", "hostname", name));
 	json_decref(hosts);
 	if ((*out = json_pack("{s:o}", "hosts", list)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -1182,7 +1176,7 @@ in_dir(struct pkit_ctx *ctx, const char *dir, const char *p, char **out)
 		*out = strdup(p);
 	else if (asprintf(out, "%s/%s", dir, p) < 0)
 		*out = NULL;
-	return *out != NULL ? PKIT_OK : nomem(ctx);
+	return *out != NULL ? PKIT_OK : pkit_seterr_nomem(ctx);
 }
 
 /* pkit's templates when ca.json has none, shaped by the request's data
@@ -1219,7 +1213,7 @@ default_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh, int host,
 		    "snippet", d, block));
 		json_array_append_new(list, template(ctx, "ca.tpl", "file", a,
 		    text));
-		r = json_array_size(list) == 2 ? PKIT_OK : nomem(ctx);
+		r = json_array_size(list) == 2 ? PKIT_OK : pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if (strpbrk(base, "\"\r\n") != NULL) {
@@ -1230,7 +1224,7 @@ default_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh, int host,
 	if (asprintf(&a, "%s/ssh/known_hosts", base) < 0 ||
 	    asprintf(&b, "Host *\n\tInclude \"%s/ssh/config\"\n", base) < 0) {
 		a = b = NULL;
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = pkit_sshconfig_known_hosts(ctx, ssh->host_pub, ssh->nhost,
@@ -1243,7 +1237,7 @@ default_config(struct pkit_ctx *ctx, const struct pkit_ca_ssh *ssh, int host,
 	    "ssh/config", block));
 	json_array_append_new(list, template(ctx, "known_hosts.tpl", "file",
 	    "ssh/known_hosts", text));
-	r = json_array_size(list) == 3 ? PKIT_OK : nomem(ctx);
+	r = json_array_size(list) == 3 ? PKIT_OK : pkit_seterr_nomem(ctx);
 out:
 	free(text);
 	free(block);

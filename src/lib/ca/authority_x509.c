@@ -287,7 +287,7 @@ pkit_ca_auth_csr_read(struct pkit_ctx *ctx, const struct pkit_ca_auth *auth,
 	}
 	if ((csr = calloc(1, sizeof(*csr))) == NULL) {
 		pkit_ca_auth_refuse(why, 500, NULL);
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	csr->der = data;

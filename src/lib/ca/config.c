@@ -108,16 +108,10 @@ claims_unset(struct pkit_ca_claims *c)
 }
 
 static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
-static int
 dupstr(struct pkit_ctx *ctx, const char *s, char **out)
 {
 	if ((*out = strdup(s)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -167,7 +161,7 @@ get_strings(struct pkit_ctx *ctx, const char *name, json_t *obj,
 		if (json_string_length(v) == 0)
 			return PKIT_OK;
 		if ((list = calloc(1, sizeof(*list))) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		if ((r = get_string(ctx, name, obj, path, key, 0, &list[0])) != 0) {
 			free(list);
 			return r;
@@ -184,7 +178,7 @@ get_strings(struct pkit_ctx *ctx, const char *name, json_t *obj,
 	if (count == 0)
 		return PKIT_OK;
 	if ((list = calloc(count, sizeof(*list))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e) ||
 		    strlen(json_string_value(e)) != json_string_length(e)) {
@@ -195,7 +189,7 @@ get_strings(struct pkit_ctx *ctx, const char *name, json_t *obj,
 		}
 		if ((list[i] = strdup(json_string_value(e))) == NULL) {
 			strv_free(list, count);
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		}
 	}
 	*out = list;
@@ -462,7 +456,7 @@ parse_provisioner(struct pkit_ctx *ctx, const char *name, json_t *obj,
 			p->id = NULL;
 	}
 	if (p->id == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s: authority.provisioners[%zu] (%s)",
@@ -518,7 +512,7 @@ parse_authority(struct pkit_ctx *ctx, const char *name, json_t *doc,
 	if ((n = json_array_size(list)) == 0)
 		return PKIT_OK;
 	if ((cfg->provisioners = calloc(n, sizeof(*cfg->provisioners))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	json_array_foreach(list, i, e) {
 		struct pkit_ca_provisioner *p =
 		    &cfg->provisioners[cfg->nprovisioners];
@@ -615,10 +609,10 @@ parse_tls(struct pkit_ctx *ctx, const char *name, json_t *doc,
 	if (t->ncipher_suites == 0) {
 		if ((t->cipher_suites = calloc(NITEMS(default_suites),
 		    sizeof(char *))) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		for (i = 0; i < NITEMS(default_suites); i++) {
 			if ((t->cipher_suites[i] = strdup(default_suites[i])) == NULL)
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			t->ncipher_suites++;
 		}
 	}
@@ -823,7 +817,7 @@ pkit_ca_config_parse(struct pkit_ctx *ctx, const void *data, size_t len,
 		    "%s: line %d: %s", name, jerr.line, jerr.text);
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
 		json_decref(doc);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	cfg->doc = doc;
 	if ((r = dupstr(ctx, name, &cfg->name)) != 0 ||
@@ -864,7 +858,7 @@ pkit_ca_config_path(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 		return dupstr(ctx, path, out);
 	if (asprintf(out, "%s/%s", cfg->base, path) == -1) {
 		*out = NULL;
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	return PKIT_OK;
 }
@@ -1126,7 +1120,7 @@ pkit_ca_config_encode(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	*out = NULL;
 	*len = 0;
 	if ((doc = encode_doc(cfg)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	/* 15 significant digits print the TLS version 1.2 as "1.2" (17, the
 	 * default, gives 1.1999999999999999).  Indent with one space per
 	 * level, then turn the indentation into tabs as Go's
@@ -1134,11 +1128,11 @@ pkit_ca_config_encode(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
 	json_decref(doc);
 	if (s == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	n = strlen(s);
 	if ((t = malloc(n + 1)) == NULL) {
 		pkit_secret_free(s, n);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	/* Strings never hold a raw newline, so every run of spaces that
 	 * starts a line is indentation. */
@@ -1225,14 +1219,14 @@ pkit_ca_config_load_certs(struct pkit_ctx *ctx,
 	int r;
 
 	if ((all = sk_X509_new_null()) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < n; i++) {
 		if ((r = pkit_ca_config_path(ctx, cfg, paths[i], &path)) != 0 ||
 		    (r = pkit_x509_load_certs(ctx, path, &some)) != 0)
 			goto fail;
 		while (sk_X509_num(some) > 0)
 			if (!sk_X509_push(all, sk_X509_shift(some))) {
-				r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+				r = pkit_seterr_nomem(ctx);
 				goto fail;
 			}
 		sk_X509_free(some);

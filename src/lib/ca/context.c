@@ -14,12 +14,6 @@
 /* Largest contexts.json read. */
 #define CONTEXTS_MAX (1024 * 1024)
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 /* base/rel into a new string. */
 static int
 join(struct pkit_ctx *ctx, const char *base, const char *a, const char *b,
@@ -30,7 +24,7 @@ join(struct pkit_ctx *ctx, const char *base, const char *a, const char *b,
 
 	*out = NULL;
 	if ((s = malloc(n)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (b != NULL)
 		snprintf(s, n, "%s/%s/%s", base, a, b);
 	else
@@ -71,7 +65,7 @@ load_object(struct pkit_ctx *ctx, const char *base, const char *file,
 	if (!pkit_file_exists(path)) {
 		free(path);
 		if ((*out = json_object()) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		return PKIT_OK;
 	}
 	if ((r = pkit_file_read(ctx, path, CONTEXTS_MAX, &data, &len)) != 0)
@@ -103,7 +97,7 @@ save_object(struct pkit_ctx *ctx, const char *base, const char *file,
 		return r;
 	if ((s = json_dumps(o, JSON_INDENT(4) | JSON_SORT_KEYS)) == NULL) {
 		free(path);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	r = pkit_file_write(ctx, path, s, strlen(s), flags | PKIT_WRITE_FORCE);
 	free(s);
@@ -153,7 +147,7 @@ pkit_context_current(struct pkit_ctx *ctx, const char *base, char **out)
 		return r;
 	name = json_string_value(json_object_get(o, "context"));
 	if (name != NULL && *name != '\0' && (*out = strdup(name)) == NULL)
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 	json_decref(o);
 	return r;
 }
@@ -173,7 +167,7 @@ pkit_context_select(struct pkit_ctx *ctx, const char *base, const char *name)
 	}
 	json_decref(all);
 	if ((o = json_pack("{s:s}", "context", name)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	r = save_object(ctx, base, PKIT_CURRENT_CONTEXT_FILE, o, 0);
 	json_decref(o);
 	return r;

@@ -39,12 +39,6 @@
 
 /* ---- URLs --------------------------------------------------------------- */
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 /* https://<dnsNames[0]>[:port] */
 static char *
 base_url(const struct pkit_ca_config *cfg)
@@ -88,7 +82,7 @@ pkit_ca_rev_urls(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	if (!cfg->crl.enabled && !cfg->ocsp.enabled)
 		return PKIT_OK;
 	if ((base = base_url(cfg)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (cfg->crl.enabled) {
 		if (cfg->crl.idp_url != NULL && *cfg->crl.idp_url != '\0')
 			u.crl = strdup(cfg->crl.idp_url);
@@ -107,7 +101,7 @@ pkit_ca_rev_urls(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	free(base);
 	if (bad) {
 		pkit_ca_rev_urls_release(&u);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	*out = u;
 	return PKIT_OK;
@@ -215,7 +209,7 @@ pkit_ca_rev_tmpl(struct pkit_ctx *ctx, json_t *tmpl,
 	if (tmpl_set(tmpl, "crlDistributionPoints", u->crl) != 0 ||
 	    tmpl_set(tmpl, "ocspServer", u->ocsp) != 0 ||
 	    tmpl_set(tmpl, "issuingCertificateURL", u->issuer) != 0)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -295,7 +289,7 @@ pkit_ca_crl_entries(struct pkit_ctx *ctx, struct pkit_db *db, time_t now,
 	if ((r = pkit_db_revoked_list(ctx, db, now, collect_cb, &c)) != 0 ||
 	    c.nomem) {
 		free(c.v);
-		return c.nomem ? nomem(ctx) : r;
+		return c.nomem ? pkit_seterr_nomem(ctx) : r;
 	}
 	if (c.n > 0)
 		qsort(c.v, c.n, sizeof(*c.v), entry_cmp);
@@ -660,7 +654,7 @@ state_new(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (pthread_mutex_init(&st->mu, NULL) != 0) {
 		free(st);
 		return pkit_seterr(ctx, PKIT_ERR_SYSTEM, "mutex");
@@ -777,7 +771,7 @@ revs_load(struct pkit_ctx *ctx, struct rev_state *st,
 		*nall = 0;
 		if (n > 0) {
 			if ((*all = calloc(n, sizeof(**all))) == NULL)
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			pthread_mutex_lock(&st->mu);
 			memcpy(*all, st->revs, n * sizeof(**all));
 			pthread_mutex_unlock(&st->mu);
@@ -1314,7 +1308,7 @@ pkit_ca_crl_update(struct pkit_ctx *ctx, struct pkit_ca_authority *a,
 		goto out;
 	if (der != NULL) {
 		if ((d = malloc(st->der_len)) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		memcpy(d, st->der, st->der_len);

@@ -80,19 +80,19 @@ pkit_ca_federate(struct pkit_ctx *ctx, const char *config, const char *base,
 		goto out;
 	n = strlen(dir) + sizeof("/federated-.crt") + PKIT_CA_FP_LEN;
 	if ((path = malloc(n)) == NULL) {
-		r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	snprintf(path, n, "%s/federated-%s.crt", dir, fp);
 	if (!found) {
 		if ((v = reallocarray(cfg->federated_roots,
 		    cfg->nfederated_roots + 2, sizeof(*v))) == NULL) {
-			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		cfg->federated_roots = v;
 		if ((v[cfg->nfederated_roots] = strdup(path)) == NULL) {
-			r = pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		v[++cfg->nfederated_roots] = NULL;

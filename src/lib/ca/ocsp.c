@@ -32,7 +32,7 @@ pkit_ca_ocsp_new(struct pkit_ctx *ctx, X509 *issuer, X509 *signer,
 
 	*out = NULL;
 	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
+		return pkit_seterr_nomem(ctx);
 	o->delegated = signer != NULL && signer != issuer;
 	o->issuer = issuer;
 	o->signer = signer != NULL ? signer : issuer;

@@ -29,12 +29,6 @@ struct pkit_ca_offline {
 	struct pkit_db *db;
 };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 void
 pkit_ca_offline_free(struct pkit_ca_offline *o)
 {
@@ -65,7 +59,7 @@ pkit_ca_offline_open(struct pkit_ctx *ctx, const char *config,
 
 	*out = NULL;
 	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((r = pkit_ca_config_load(ctx, config, base, &o->cfg)) != 0)
 		goto fail;
 	o->pki.cfg = o->cfg;
@@ -89,13 +83,13 @@ pkit_ca_offline_open(struct pkit_ctx *ctx, const char *config,
 		goto fail;
 	snprintf(o->pki.fingerprint, sizeof(o->pki.fingerprint), "%s", fp);
 	if ((o->provisioners = json_array()) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto fail;
 	}
 	for (i = 0; i < o->cfg->nprovisioners; i++)
 		if (json_array_append(o->provisioners,
 		    o->cfg->provisioners[i].json) != 0) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto fail;
 		}
 	*out = o;
@@ -160,7 +154,7 @@ pkit_ca_offline_set_key(struct pkit_ctx *ctx, struct pkit_ca_offline *o,
 		    "not match the certificate %s", o->key_path, o->cfg->crt);
 	}
 	if (!EVP_PKEY_up_ref(key))
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	EVP_PKEY_free(o->pki.key);
 	o->pki.key = key;
 	if ((r = pkit_ca_authority_new(ctx, &o->a)) != 0)

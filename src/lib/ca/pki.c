@@ -27,12 +27,6 @@ static const char *const tls_suites[] = {
 	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 static char *
 join(const char *base, const char *rel)
 {
@@ -56,14 +50,14 @@ pkit_ca_pki_files(struct pkit_ctx *ctx, const char *base, int pki_only,
 
 	*out = NULL;
 	if ((v = calloc(sizeof(rel) / sizeof(rel[0]) + 1, sizeof(*v))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		if ((pki_only && strncmp(rel[i], "config/", 7) == 0) ||
 		    (own_root && strcmp(rel[i], "secrets/root_ca_key") == 0))
 			continue;
 		if ((v[n++] = join(base, rel[i])) == NULL) {
 			pkit_ca_pki_files_free(v);
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		}
 	}
 	*out = v;
@@ -95,7 +89,7 @@ pkit_ca_pki_url(struct pkit_ctx *ctx, const char *dns, const char *address,
 	    port);
 	if (n == -1) {
 		*out = NULL;
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	return PKIT_OK;
 }
@@ -114,7 +108,7 @@ make_ca(struct pkit_ctx *ctx, const char *name, const char *suffix,
 	snprintf(cn, sizeof(cn), "%s %s", name, suffix);
 	if ((subject = json_pack("{s:s,s:[s]}", "commonName", cn,
 	    "organization", name)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((r = pkit_x509_template_data(ctx, subject, NULL, NULL, NULL,
 	    &data)) != 0 ||
 	    (r = pkit_x509_render(ctx, tmpl, strlen(tmpl), cn, data, &t)) != 0)
@@ -155,7 +149,7 @@ make_provisioner(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
 	if (json_object_set_new(jwk, "use", json_string("sig")) != 0 ||
 	    json_object_set_new(jwk, "alg", json_string("ES256")) != 0 ||
 	    json_object_set_new(jwk, "kid", json_string(tp)) != 0) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = pkit_jwk_ordered(ctx, jwk, &ord)) != 0 ||
@@ -257,11 +251,11 @@ dump_tabs(struct pkit_ctx *ctx, const json_t *doc, char **out, size_t *len)
 	*out = NULL;
 	if ((s = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(15))) ==
 	    NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	n = strlen(s);
 	if ((t = malloc(n + 1)) == NULL) {
 		free(s);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	for (i = j = 0, bol = 1; i < n; i++) {
 		if (bol && s[i] == ' ') {
@@ -310,7 +304,7 @@ add_out(struct pkit_ctx *ctx, struct out *v, size_t *n, const char *path,
 			pkit_secret_free(data, len);
 		else
 			free(data);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	v[*n].data = data;
 	v[*n].len = len;
@@ -329,7 +323,7 @@ static int
 set_path(struct pkit_ctx *ctx, const char *base, const char *rel, char **out)
 {
 	if ((*out = join(base, rel)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -471,7 +465,7 @@ pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
 	if (res->db == NULL || (r = set_path(ctx, o->base, "config/ca.json",
 	    &res->config)) != 0 || (r = set_path(ctx, o->base,
 	    "config/defaults.json", &res->defaults)) != 0) {
-		r = r != 0 ? r : nomem(ctx);
+		r = r != 0 ? r : pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if (strcmp(db_type, "sqlite") == 0 && (dir = strdup(res->db)) != NULL) {
@@ -484,7 +478,7 @@ pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
 			free(dir);
 	}
 	if ((doc = ca_doc(o, res, pub, enc, db_type)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	/* through the parser: what ca serve will read */
@@ -507,7 +501,7 @@ pkit_ca_pki_init(struct pkit_ctx *ctx, const struct pkit_ca_pki_opts *o,
 	if ((defs = json_pack("{s:s,s:s,s:s,s:s}", "ca-url", url, "ca-config",
 	    res->config, "fingerprint", res->fingerprint, "root",
 	    res->root_crt)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = dump_tabs(ctx, defs, &text, &len)) != 0 ||
@@ -530,7 +524,7 @@ write:
 		char *d = strdup(outs[i].path), *slash;
 
 		if (d == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		slash = strrchr(d, '/');

@@ -57,12 +57,6 @@ struct pkit_ca_policy {
 /* Outcome of matching one name against one rule. */
 enum { M_NO = 0, M_YES = 1, M_ERR = -1 };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 /* ---- names ---------------------------------------------------------------- */
 
 /* Go's %q of an ASCII string, into buf. */
@@ -379,7 +373,7 @@ check_name(struct pkit_ctx *ctx, const struct engine *e, int type, int report,
 		break;
 	case N_EMAIL:
 		if ((r = parse_mailbox(s, &nm.local, &nm.domain)) < 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		if (r == 0)
 			return pkit_seterr(ctx, PKIT_ERR_PERM, "cannot parse %s "
 			    "rfc822Name %s", type_word[report], quote(q, sizeof(q),
@@ -387,7 +381,7 @@ check_name(struct pkit_ctx *ctx, const struct engine *e, int type, int report,
 		break;
 	case N_URI:
 		if (uri_host(s, &host) != 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		nm.dns = host;
 		if ((*host == '\0' || host[0] == '[' ||
 		    strchr(host, '*') != NULL || parse_ip(host, &nm.ip) ||
@@ -489,7 +483,7 @@ pkit_ca_policy_check_x509(struct pkit_ctx *ctx, const struct pkit_ca_policy *p,
 	if (p == NULL || p->x509 == NULL)
 		return PKIT_OK;
 	if ((t = calloc(nsans + 1, sizeof(*t))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < nsans; i++)
 		t[i] = san_type(sans[i]);
 	r = check_x509(ctx, p, cn, sans, t, nsans);
@@ -512,7 +506,7 @@ pkit_ca_policy_check_x509_cert(struct pkit_ctx *ctx,
 	if ((len = X509_NAME_get_text_by_NID(X509_get_subject_name(crt),
 	    NID_commonName, NULL, 0)) > 0) {
 		if ((cn = malloc((size_t)len + 1)) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		X509_NAME_get_text_by_NID(X509_get_subject_name(crt),
 		    NID_commonName, cn, len + 1);
 	}
@@ -547,7 +541,7 @@ pkit_ca_policy_check_x509_cert(struct pkit_ctx *ctx,
 	r = check_x509(ctx, p, cn, (const char *const *)sans, types, n);
 	goto out;
 nomem:
-	r = nomem(ctx);
+	r = pkit_seterr_nomem(ctx);
 out:
 	for (i = 0; sans != NULL && i < n; i++)
 		free(sans[i]);
@@ -731,13 +725,13 @@ add_rules(struct pkit_ctx *ctx, struct rules *r, const json_t *list, int type,
 				continue;
 			if ((grown = reallocarray(r->ip, r->nip + 1,
 			    sizeof(*grown))) == NULL)
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			r->ip = grown;
 			r->ip[r->nip++] = n;
 			continue;
 		}
 		if (normalise(type, in, &s, &why) != 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		if (s == NULL)
 			return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: %s %s", what,
 			    in, why);
@@ -754,7 +748,7 @@ add_rules(struct pkit_ctx *ctx, struct rules *r, const json_t *list, int type,
 
 			if (grown == NULL) {
 				free(s);
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			}
 			r->v[type] = grown;
 			r->v[type][r->n[type]++] = s;
@@ -819,7 +813,7 @@ load_engine(struct pkit_ctx *ctx, const json_t *obj, unsigned types, int x509,
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: expected an object",
 		    what);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	e->verify_cn = x509;
 	json_object_foreach((json_t *)obj, k, v) {
 		snprintf(sub, sizeof(sub), "%s.%s", what, k);
@@ -879,7 +873,7 @@ pkit_ca_policy_new(struct pkit_ctx *ctx, const json_t *obj, const char *what,
 			    "key", what, k);
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	snprintf(sub, sizeof(sub), "%s.x509", what);
 	if ((r = load_engine(ctx, json_object_get(obj, "x509"),
 	    (1u << N_CN) | (1u << N_DNS) | (1u << N_IP) | (1u << N_EMAIL) |

@@ -59,12 +59,6 @@ static const size_t flag_claims[] = {
 	offsetof(struct pkit_ca_claims, disable_smallstep_extensions),
 };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 void
 pkit_ca_prov_spec_init(struct pkit_ca_prov_spec *s)
 {
@@ -81,7 +75,7 @@ static int
 put(struct pkit_ctx *ctx, json_t *o, const char *key, json_t *v)
 {
 	if (v == NULL || json_object_set_new(o, key, v) != 0)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	return PKIT_OK;
 }
 
@@ -202,7 +196,7 @@ jwk_fields(struct pkit_ctx *ctx, json_t *prov, const struct pkit_ca_prov_spec *s
 		}
 		if ((k = strdup(json_string_value(json_object_get(pord,
 		    "kid")))) == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 	}
@@ -324,7 +318,7 @@ prov_list(struct pkit_ctx *ctx, const char *path, json_t *doc, json_t **out)
 	if (auth == NULL || json_is_null(auth)) {
 		if ((auth = json_object()) == NULL ||
 		    json_object_set_new(doc, "authority", auth) != 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 	}
 	if (!json_is_object(auth))
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: authority: "
@@ -333,7 +327,7 @@ prov_list(struct pkit_ctx *ctx, const char *path, json_t *doc, json_t **out)
 	if (list == NULL || json_is_null(list)) {
 		if ((list = json_array()) == NULL ||
 		    json_object_set_new(auth, "provisioners", list) != 0)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 	}
 	if (!json_is_array(list))
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: "
@@ -374,7 +368,7 @@ save(struct pkit_ctx *ctx, const char *path, json_t *doc, const char *name,
 	int r;
 
 	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if ((r = pkit_ca_config_parse(ctx, text, strlen(text), path, NULL,
 	    &cfg)) != 0)
 		goto out;
@@ -428,7 +422,7 @@ lock_dir(struct pkit_ctx *ctx, const char *path, int *fd)
 	int r = PKIT_OK;
 
 	if ((copy = strdup(path)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	dir = dirname(copy);
 	if ((*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    flock(*fd, LOCK_EX) == -1) {
@@ -452,7 +446,7 @@ load(struct pkit_ctx *ctx, const char *path, json_t **doc)
 	if ((r = pkit_ca_config_load(ctx, path, NULL, &cfg)) != 0)
 		return r;
 	if ((*doc = json_deep_copy(cfg->doc)) == NULL)
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 	pkit_ca_config_free(cfg);
 	return r;
 }
@@ -490,7 +484,7 @@ pkit_ca_provisioner_add(struct pkit_ctx *ctx, const char *path,
 		goto out;
 	}
 	if ((prov = json_object()) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = put(ctx, prov, "type", json_string(type))) != 0 ||
@@ -498,7 +492,7 @@ pkit_ca_provisioner_add(struct pkit_ctx *ctx, const char *path,
 	    (r = apply(ctx, prov, type, 1, s, &k)) != 0)
 		goto out;
 	if (json_array_append(list, prov) != 0) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	if ((r = save(ctx, path, doc, s->name, s)) != 0)
@@ -594,7 +588,7 @@ pkit_ca_provisioner_remove(struct pkit_ctx *ctx, const char *path,
 		goto out;
 	}
 	if (json_array_remove(list, (size_t)idx) != 0) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	r = save(ctx, path, doc, NULL, NULL);

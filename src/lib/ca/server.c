@@ -226,12 +226,6 @@ struct pkit_ca_server {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 static int64_t
 mono_ns(void)
 {
@@ -652,7 +646,7 @@ snap_load(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	s->refs = 1;
 	if ((r = pkit_ca_config_load(ctx, srv->config, srv->base_dir, &s->cfg)) != 0)
 		goto out;
@@ -675,7 +669,7 @@ snap_load(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 	    X509_cmp(sk_X509_value(old->pki.intermediates, 0),
 	    sk_X509_value(s->pki.intermediates, 0)) == 0) {
 		if (!EVP_PKEY_up_ref(old->pki.key)) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 		s->pki.key = old->pki.key;
@@ -700,7 +694,7 @@ snap_load(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 	snprintf(s->pki.fingerprint, sizeof(s->pki.fingerprint), "%s", hex);
 	if (srv->nexts > 0 &&
 	    (s->ext_state = calloc(srv->nexts, sizeof(void *))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < srv->nexts; i++)
@@ -738,7 +732,7 @@ issue_leaf(struct pkit_ctx *ctx, const struct pkit_ca_pki *pki,
 	int r;
 
 	if ((sans = calloc(cfg->ndns_names, sizeof(*sans))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	for (i = 0; i < cfg->ndns_names; i++) {
 		len = strlen(cfg->dns_names[i]);
 		if (len > 2 && cfg->dns_names[i][0] == '[' &&
@@ -747,7 +741,7 @@ issue_leaf(struct pkit_ctx *ctx, const struct pkit_ca_pki *pki,
 		else
 			sans[i] = strdup(cfg->dns_names[i]);
 		if (sans[i] == NULL) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto out;
 		}
 	}
@@ -2489,7 +2483,7 @@ worker_init(struct pkit_ctx *ctx, struct pkit_ca_server *srv,
 	    (w->resume_ev = evtimer_new(w->base, resume_cb, w)) == NULL ||
 	    (w->ctl_ev = event_new(w->base, -1, 0, ctl_cb, w)) == NULL ||
 	    (w->drain_ev = evtimer_new(w->base, drain_deadline_cb, w)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	event_add(w->accept_ev, NULL);
 	w->accepting = 1;
 	return PKIT_OK;
@@ -2698,7 +2692,7 @@ pkit_ca_server_run(struct pkit_ctx *ctx, struct pkit_ca_server *srv)
 	    (srv->renew_ev = event_new(srv->base, -1, 0, renew_now_cb,
 	    srv)) == NULL ||
 	    (srv->renew_timer = evtimer_new(srv->base, renew_cb, srv)) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; srv->o.signals && i < 3; i++)
@@ -2713,7 +2707,7 @@ pkit_ca_server_run(struct pkit_ctx *ctx, struct pkit_ca_server *srv)
 	per = (max_conns + (size_t)srv->nworkers - 1) / (size_t)srv->nworkers;
 	if ((srv->workers = calloc((size_t)srv->nworkers,
 	    sizeof(*srv->workers))) == NULL) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto out;
 	}
 	for (i = 0; i < srv->nworkers; i++)
@@ -2798,7 +2792,7 @@ pkit_ca_server_new(struct pkit_ctx *ctx, const struct pkit_ca_server_opts *o,
 	if (o->config == NULL)
 		return pkit_seterr(ctx, PKIT_ERR_ARG, "no configuration file");
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	srv->o = *o;
 	srv->lfd = -1;
 	pthread_mutex_init(&srv->lock, NULL);
@@ -2806,7 +2800,7 @@ pkit_ca_server_new(struct pkit_ctx *ctx, const struct pkit_ca_server_opts *o,
 	    (o->base != NULL && (srv->base_dir = strdup(o->base)) == NULL) ||
 	    (o->address != NULL && (srv->address = strdup(o->address)) == NULL)) {
 		pkit_ca_server_free(srv);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	srv->o.config = srv->config;
 	srv->o.base = srv->base_dir;

@@ -30,12 +30,6 @@ struct pkit_ca_ssh_templates {
 
 static const char *const kinds[2] = { "user", "host" };
 
-static int
-nomem(struct pkit_ctx *ctx)
-{
-	return pkit_seterr(ctx, PKIT_ERR_NOMEM, "out of memory");
-}
-
 static void
 tpl_clear(struct tpl *t)
 {
@@ -151,7 +145,7 @@ load_one(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 	    (t->type = strdup(type)) == NULL ||
 	    (t->path = strdup(path)) == NULL ||
 	    (t->comment = strdup(comment)) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	req = json_object_get(e, "requires");
 	if (req != NULL && !json_is_null(req)) {
 		if (!json_is_array(req))
@@ -159,14 +153,14 @@ load_one(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 			    "not a list");
 		if ((t->requires = calloc(json_array_size(req) + 1,
 		    sizeof(*t->requires))) == NULL)
-			return nomem(ctx);
+			return pkit_seterr_nomem(ctx);
 		json_array_foreach(req, i, v) {
 			if (!json_is_string(v))
 				return pkit_seterr(ctx, PKIT_ERR_FORMAT,
 				    "requires[%zu] is not a string", i);
 			if ((t->requires[t->nrequires] =
 			    strdup(json_string_value(v))) == NULL)
-				return nomem(ctx);
+				return pkit_seterr_nomem(ctx);
 			t->nrequires++;
 		}
 	}
@@ -189,7 +183,7 @@ load_list(struct pkit_ctx *ctx, const struct pkit_ca_config *cfg,
 		    "is not a list", cfg->name, kinds[k]);
 	if ((t->list[k] = calloc(json_array_size(list) + 1,
 	    sizeof(*t->list[k]))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	json_array_foreach(list, i, e) {
 		/* counted first: a half-loaded entry is freed too */
 		t->n[k]++;
@@ -235,10 +229,10 @@ pkit_ca_ssh_templates_load(struct pkit_ctx *ctx,
 		return pkit_seterr(ctx, PKIT_ERR_FORMAT, "%s: templates.ssh is "
 		    "not an object", cfg->name);
 	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	if (data != NULL && (t->data = json_deep_copy(data)) == NULL) {
 		free(t);
-		return nomem(ctx);
+		return pkit_seterr_nomem(ctx);
 	}
 	if ((r = load_list(ctx, cfg, ssh, 0, t)) != 0 ||
 	    (r = load_list(ctx, cfg, ssh, 1, t)) != 0) {
@@ -298,7 +292,7 @@ pkit_ca_ssh_templates_render(struct pkit_ctx *ctx,
 	    json_object_set(all, "Step", step) != 0 ||
 	    (json_object_size(data) > 0 && json_object_set_new(all, "User",
 	    json_deep_copy(data)) != 0)) {
-		r = nomem(ctx);
+		r = pkit_seterr_nomem(ctx);
 		goto fail500;
 	}
 	for (i = 0; i < t->n[k]; i++) {
@@ -321,7 +315,7 @@ pkit_ca_ssh_templates_render(struct pkit_ctx *ctx,
 		free(text);
 		text = NULL;
 		if (o == NULL || json_array_append_new(list, o) != 0) {
-			r = nomem(ctx);
+			r = pkit_seterr_nomem(ctx);
 			goto fail500;
 		}
 	}
