@@ -298,7 +298,7 @@ field_cmp(const void *a, const void *b)
 
 /* How many bytes from p go into a log value as they are: up to a NUL,
  * '"', '\\', a control character, DEL, or (unless utf8_ok) a byte over
- * 0x7f.  Added as one piece: a byte at a time was most of a line's cost. */
+ * 0x7f: the callers add those in one piece, not a byte at a time. */
 static size_t
 plain_run(const unsigned char *p, int utf8_ok)
 {
