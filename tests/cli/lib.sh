@@ -60,7 +60,8 @@ if [ -n "${PKIT_VALGRIND:-}" ] && [ "$PKIT_VALGRIND" != 0 ]; then
 		exit 99
 	fi
 	rm -rf "$VG_DIR"
-	mkdir -p "$VG_DIR" || exit 99
+	# Writable by all: a step may run pkit as another user (t2140).
+	mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR" || exit 99
 	cat >"$VG_DIR/pkit" <<EOF || exit 99
 #!/bin/sh
 exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
@@ -70,7 +71,7 @@ exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
 	--log-file="$VG_DIR/vg.%p.log" ${PKIT_VALGRIND_OPTS:-} \\
 	"$PKIT_BIN" "\$@"
 EOF
-	chmod +x "$VG_DIR/pkit" || exit 99
+	chmod 755 "$VG_DIR/pkit" || exit 99
 	PKIT_BIN=$VG_DIR/pkit
 fi
 
