@@ -39,6 +39,42 @@ unset OPENSSL_CONF OPENSSL_MODULES OPENSSL_ENGINES SSL_CERT_FILE SSL_CERT_DIR \
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}"
 
+# PKIT_VALGRIND=1 (make check-valgrind): every pkit the script runs, also
+# through "$PKIT_BIN", runs under valgrind's memcheck with a full leak
+# check.  PKIT_BIN becomes a wrapper named pkit in valgrind.NAME/ of the
+# build's tests/cli, next to one log per process.  An error or a definite
+# or indirect leak makes that pkit exit 99 (which fails the step, as an
+# ASan report does) and test_done adds one step that fails when any log
+# holds a report, for the pkits whose status no step looks at.  Needs a
+# build without the sanitizers (valgrind cannot run ASan binaries).
+# PKIT_VALGRIND_OPTS adds options (e.g. --gen-suppressions=all).
+VG_DIR=
+if [ -n "${PKIT_VALGRIND:-}" ] && [ "$PKIT_VALGRIND" != 0 ]; then
+	VG_DIR="$PKIT_BUILD_DIR/tests/cli/valgrind.$TEST_NAME"
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "Bail out! PKIT_VALGRIND is set but valgrind is not installed"
+		exit 99
+	fi
+	if ldd "$PKIT_BIN" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+		echo "Bail out! PKIT_VALGRIND needs a build without --enable-sanitizers"
+		exit 99
+	fi
+	rm -rf "$VG_DIR"
+	# Writable by all: a step may run pkit as another user (t2140).
+	mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR" || exit 99
+	cat >"$VG_DIR/pkit" <<EOF || exit 99
+#!/bin/sh
+exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
+	--show-leak-kinds=definite,indirect \\
+	--errors-for-leak-kinds=definite,indirect --track-fds=no \\
+	--num-callers=40 --suppressions="$TEST_SRC_DIR/valgrind.supp" \\
+	--log-file="$VG_DIR/vg.%p.log" ${PKIT_VALGRIND_OPTS:-} \\
+	"$PKIT_BIN" "\$@"
+EOF
+	chmod 755 "$VG_DIR/pkit" || exit 99
+	PKIT_BIN=$VG_DIR/pkit
+fi
+
 test_count=0
 test_failed=0
 test_cleanup=':'
@@ -147,10 +183,26 @@ test_have() {
 	command -v "$1" >/dev/null 2>&1
 }
 
+# The valgrind logs: each pkit's errors and leaks, empty when clean.
+test_valgrind_logs_() {
+	bad=0
+	for f in "$VG_DIR"/vg.*.log; do
+		test -s "$f" || continue
+		echo "valgrind: $f:" >&2
+		cat "$f" >&2
+		bad=1
+	done
+	return $bad
+}
+
 test_done() {
+	if [ -n "$VG_DIR" ]; then
+		test_expect_success 'valgrind: no errors or leaks in any pkit' \
+			'test_valgrind_logs_'
+	fi
 	echo "1..$test_count"
 	if [ $test_failed -eq 0 ]; then
-		cd / && rm -rf "$TRASH"
+		cd / && rm -rf "$TRASH" ${VG_DIR:+"$VG_DIR"}
 		exit 0
 	fi
 	echo "# failed $test_failed of $test_count; kept $TRASH" >&2
