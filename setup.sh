@@ -20,7 +20,7 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 TEST_DEPS="openssl openssh-client openssh-server python3 python3-jwcrypto
 	curl jq man-db groff-base zsh fish postgresql util-linux hyperfine nginx-light
 	certbot lego dehydrated dnsmasq-base clang libclang-rt-14-dev
-	python3-cryptography oathtool"
+	python3-cryptography oathtool valgrind"
 # node and npm may come from elsewhere (a NodeSource build conflicts with
 # Debian's npm package): install Debian's only when there is no npm.
 command -v npm >/dev/null 2>&1 || TEST_DEPS="$TEST_DEPS nodejs npm"
