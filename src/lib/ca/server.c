@@ -310,16 +310,15 @@ plain_run(const unsigned char *p, int utf8_ok)
 	return (size_t)(q - p);
 }
 
-/* Append s to buf escaped: control characters, '"', '\\' and non-ASCII
- * bytes become \xNN or \c, so that no client input can forge a line.
- * With quote, s is put in double quotes. */
+/* Append s to buf escaped, so that no client input can forge a line:
+ * '"' and '\\' get a backslash; in JSON (a string's inside) the other
+ * escapes are \uNNNN, in logrus's text format \n, \t and \xNN.  Bytes
+ * over 0x7f are escaped too unless utf8_ok. */
 static void
-append_escaped(struct evbuffer *buf, const char *s, int quote, int utf8_ok)
+escape_value(struct evbuffer *buf, const char *s, int utf8_ok, int json)
 {
 	const unsigned char *p;
 
-	if (quote)
-		evbuffer_add(buf, "\"", 1);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		size_t n = plain_run(p, utf8_ok);
 
@@ -328,6 +327,8 @@ append_escaped(struct evbuffer *buf, const char *s, int quote, int utf8_ok)
 			break;
 		if (*p == '"' || *p == '\\')
 			evbuffer_add_printf(buf, "\\%c", *p);
+		else if (json)
+			evbuffer_add_printf(buf, "\\u%04x", *p);
 		else if (*p == '\n')
 			evbuffer_add(buf, "\\n", 2);
 		else if (*p == '\t')
@@ -335,28 +336,17 @@ append_escaped(struct evbuffer *buf, const char *s, int quote, int utf8_ok)
 		else
 			evbuffer_add_printf(buf, "\\x%02x", *p);
 	}
-	if (quote)
-		evbuffer_add(buf, "\"", 1);
 }
 
-/* Append s to buf as the inside of a JSON string: '"', '\\', control
- * characters and (unless utf8_ok) non-ASCII bytes become escapes. */
+/* A text-format value, in double quotes when quote is set. */
 static void
-json_escaped(struct evbuffer *buf, const char *s, int utf8_ok)
+append_escaped(struct evbuffer *buf, const char *s, int quote, int utf8_ok)
 {
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		size_t n = plain_run(p, utf8_ok);
-
-		evbuffer_add(buf, p, n);
-		if (*(p += n) == '\0')
-			break;
-		if (*p == '"' || *p == '\\')
-			evbuffer_add_printf(buf, "\\%c", *p);
-		else
-			evbuffer_add_printf(buf, "\\u%04x", *p);
-	}
+	if (quote)
+		evbuffer_add(buf, "\"", 1);
+	escape_value(buf, s, utf8_ok, 0);
+	if (quote)
+		evbuffer_add(buf, "\"", 1);
 }
 
 /* logrus quotes a value unless it is made of these characters only. */
@@ -440,8 +430,8 @@ log_line(struct pkit_ca_server *srv, int json, const char *level,
 				    strlen(all[i].value));
 			else {
 				evbuffer_add(buf, "\"", 1);
-				json_escaped(buf, all[i].value,
-				    strcmp(all[i].key, "duration") == 0);
+				escape_value(buf, all[i].value,
+				    strcmp(all[i].key, "duration") == 0, 1);
 				evbuffer_add(buf, "\"", 1);
 			}
 		}
