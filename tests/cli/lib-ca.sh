@@ -12,6 +12,10 @@
 #   jget FILE EXPR        print the Python expression EXPR of the JSON in
 #                         FILE (bound to d)
 #   client ARGS...        the raw TLS client below (client.py)
+#   ca_init_keys NAME     `pkit ca init` a CA named NAME on $ADDR (CA
+#                         password "ca keys pw" in pw.txt); sets FP,
+#                         CA_URL and ROOT; its provisioner key, decrypted,
+#                         in prov.json (0600)
 #
 # The server is killed when the script exits, whatever happened.
 
@@ -129,6 +133,19 @@ ca_fixture() {
 	chmod 600 ca/int.key &&
 	ca_json &&
 	write_client
+}
+
+ca_init_keys() {
+	echo "ca keys pw" >pw.txt &&
+	pkit ca init --name "$1" --dns localhost --dns 127.0.0.1 \
+		--address "$ADDR" --password-file pw.txt 2>init.log &&
+	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&
+	CA_URL=$(jget "$PKITPATH/config/defaults.json" "d[\"ca-url\"]") &&
+	ROOT=$PKITPATH/certs/root_ca.crt &&
+	jget "$PKITPATH/config/ca.json" \
+		"d[\"authority\"][\"provisioners\"][0][\"encryptedKey\"]" >ek.jwe &&
+	pkit crypto jwe decrypt --password-file pw.txt ek.jwe >prov.json &&
+	chmod 600 prov.json
 }
 
 ca_start() {

@@ -22,16 +22,7 @@ LOADER=
 trap 'test -n "$LOADER" && kill "$LOADER" 2>/dev/null; ca_cleanup' EXIT
 
 test_expect_success 'a CA made by ca init, and its provisioner key' '
-	echo "ca keys pw" >pw.txt &&
-	pkit ca init --name Crash --dns localhost --dns 127.0.0.1 \
-		--address "$ADDR" --password-file pw.txt 2>init.log &&
-	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&
-	CA_URL=$(jget "$PKITPATH/config/defaults.json" "d[\"ca-url\"]") &&
-	ROOT=$PKITPATH/certs/root_ca.crt &&
-	jget "$PKITPATH/config/ca.json" \
-		"d[\"authority\"][\"provisioners\"][0][\"encryptedKey\"]" >ek.jwe &&
-	pkit crypto jwe decrypt --password-file pw.txt ek.jwe >prov.json &&
-	chmod 600 prov.json &&
+	ca_init_keys Crash &&
 	openssl ecparam -name prime256v1 -genkey -noout -out load.key 2>/dev/null &&
 	openssl req -new -key load.key -subj /CN=load.example \
 		-addext subjectAltName=DNS:load.example -out load.csr 2>/dev/null &&

@@ -43,17 +43,8 @@ start_limited() {
 }
 
 test_expect_success 'a CA made by ca init, one certificate issued' '
-	echo "ca keys pw" >pw.txt &&
-	pkit ca init --name Dbfail --dns localhost --dns 127.0.0.1 \
-		--address "$ADDR" --password-file pw.txt 2>init.log &&
-	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&
-	CA_URL=$(jget "$PKITPATH/config/defaults.json" "d[\"ca-url\"]") &&
-	ROOT=$PKITPATH/certs/root_ca.crt &&
+	ca_init_keys Dbfail &&
 	DB=$PKITPATH/db/pkit.db &&
-	jget "$PKITPATH/config/ca.json" \
-		"d[\"authority\"][\"provisioners\"][0][\"encryptedKey\"]" >ek.jwe &&
-	pkit crypto jwe decrypt --password-file pw.txt ek.jwe >prov.json &&
-	chmod 600 prov.json &&
 	openssl ecparam -name prime256v1 -genkey -noout -out load.key 2>/dev/null &&
 	openssl req -new -key load.key -subj /CN=load.example \
 		-addext subjectAltName=DNS:load.example -out load.csr 2>/dev/null &&

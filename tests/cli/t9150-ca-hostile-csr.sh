@@ -23,16 +23,7 @@ rss() {
 }
 
 test_expect_success 'a CA made by ca init, and hostile CSRs' '
-	echo "ca keys pw" >pw.txt &&
-	pkit ca init --name Csr --dns localhost --dns 127.0.0.1 \
-		--address "$ADDR" --password-file pw.txt 2>init.log &&
-	FP=$(jget "$PKITPATH/config/defaults.json" "d[\"fingerprint\"]") &&
-	CA_URL=$(jget "$PKITPATH/config/defaults.json" "d[\"ca-url\"]") &&
-	ROOT=$PKITPATH/certs/root_ca.crt &&
-	jget "$PKITPATH/config/ca.json" \
-		"d[\"authority\"][\"provisioners\"][0][\"encryptedKey\"]" >ek.jwe &&
-	pkit crypto jwe decrypt --password-file pw.txt ek.jwe >prov.json &&
-	chmod 600 prov.json &&
+	ca_init_keys Csr &&
 	load csr ok.csr 0 0 &&
 	load csr sans.csr 10000 0 &&
 	load csr sans2k.csr 2000 0 &&
